@@ -1,0 +1,365 @@
+"""The document model: bytes → tree-sitter tree → frontmatter, sections, problems.
+
+`Document` holds the current bytes, the tree and the model, and takes edits.
+An edit re-parses incrementally (tree-sitter reuses the untouched parts of
+the tree) and then re-analyses only the sections the edit can have changed:
+sections before the edited line keep their objects, sections after it that
+the new tree still starts at the same (shifted) place keep their analysis
+and just move. A full build and an incremental update always produce the
+same model; the property tests check exactly that.
+
+Nothing here raises on any input: problems are values.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import tree_sitter
+import tree_sitter_dlm
+
+from dlmls.core.frontmatter import Frontmatter, parse_frontmatter
+from dlmls.core.problems import Problem, Range, Stage, error
+from dlmls.core.sections import Section, SectionCore, build_core, dlm_json
+from dlmls.core.text import (
+    LineIndex,
+    decode,
+    encoding_problems,
+    has_lone_cr,
+    normalize_newlines,
+    skip_terminator,
+    strip_terminator,
+)
+
+LANGUAGE = tree_sitter.Language(tree_sitter_dlm.language())
+
+_SECTION_KINDS = {
+    "prose_section": "prose",
+    "instruction_section": "instruction",
+    "preference_section": "preference",
+    "image_section": "image",
+    "audio_section": "audio",
+    "unknown_section": "unknown",
+}
+
+
+def new_parser() -> tree_sitter.Parser:
+    """A parser for the dlm grammar (parsers are not thread-safe: one each)."""
+    return tree_sitter.Parser(LANGUAGE)
+
+
+@dataclass(frozen=True, slots=True)
+class FrontmatterBlock:
+    """Where the frontmatter is and what it says."""
+
+    start_byte: int
+    end_byte: int
+    yaml_text: str | None  # None when there is no YAML block
+    closed: bool
+    info: Frontmatter | None  # None when DLM would not read it (unclosed)
+
+
+class Document:
+    """One `.dlm` document: text, tree and model, kept in step through edits."""
+
+    def __init__(self, source: bytes | str, parser: tree_sitter.Parser | None = None) -> None:
+        self.parser = parser or new_parser()
+        self.source = source.encode("utf-8", "surrogatepass") if isinstance(source, str) else bytes(source)
+        self.tree = self.parser.parse(self.source)
+        self.model = build_model(self.source, self.tree)
+
+    @property
+    def text(self) -> str:
+        """The document as text (invalid bytes shown as U+FFFD)."""
+        return decode(self.source)
+
+    def edit(self, start: int, old_end: int, new_text: bytes | str) -> None:
+        """Replace bytes [start, old_end) with `new_text` and update everything."""
+        data = new_text.encode("utf-8", "surrogatepass") if isinstance(new_text, str) else new_text
+        old_src, old_tree, old_model = self.source, self.tree, self.model
+        start = max(0, min(start, len(old_src)))
+        old_end = max(start, min(old_end, len(old_src)))
+        new_src = old_src[:start] + data + old_src[old_end:]
+        new_end = start + len(data)
+        start_point = self._point(old_src, start)
+        old_end_point = _advance(old_src, start, old_end, start_point)
+        new_end_point = _advance(new_src, start, new_end, start_point)
+        old_tree.edit(
+            start_byte=start,
+            old_end_byte=old_end,
+            new_end_byte=new_end,
+            start_point=start_point,
+            old_end_point=old_end_point,
+            new_end_point=new_end_point,
+        )
+        new_tree = self.parser.parse(new_src, old_tree)
+        self.source, self.tree = new_src, new_tree
+        if old_model.lone_cr or has_lone_cr(new_src):
+            self.model = build_model(new_src, new_tree)
+        else:
+            self.model = update_model(old_model, new_src, new_tree, start, old_end, new_end)
+
+    def replace(self, source: bytes | str) -> None:
+        """Replace the whole text (a full re-parse)."""
+        self.source = source.encode("utf-8", "surrogatepass") if isinstance(source, str) else bytes(source)
+        self.tree = self.parser.parse(self.source)
+        self.model = build_model(self.source, self.tree)
+
+
+    def _point(self, src: bytes, offset: int) -> tuple[int, int]:
+        """tree-sitter's point (row counted by LF, column in bytes) of `offset`,
+        counted from the nearest section start rather than the top."""
+        model = self.model
+        base, row = 0, 0
+        if not model.lone_cr:
+            i = bisect_right(model.starts, offset) - 1
+            if i >= 0:
+                base, row = model.starts[i], model.rows[i]
+        return _advance(src, base, offset, (row, base - (src.rfind(b"\n", 0, base) + 1)))
+
+
+def _advance(src: bytes, base: int, offset: int, point: tuple[int, int]) -> tuple[int, int]:
+    """The point of `offset`, given the point of an earlier offset `base`."""
+    newlines = src.count(b"\n", base, offset)
+    if not newlines:
+        return point[0], point[1] + offset - base
+    return point[0] + newlines, offset - (src.rfind(b"\n", base, offset) + 1)
+
+
+class Model:
+    """Frontmatter, sections and problems of one version of the text.
+
+    Sections are stored as parallel lists (analysis, byte span, first line)
+    so that moving every section after an edit is a few list operations;
+    `Section` views are made on demand.
+    """
+
+    def __init__(self, source: bytes, frontmatter: FrontmatterBlock | None, cores: list[SectionCore],
+                 starts: list[int], ends: list[int], rows: list[int], body_start: int, lone_cr: bool) -> None:
+        self.source = source
+        self.frontmatter = frontmatter
+        self.cores = cores
+        self.starts = starts
+        self.ends = ends
+        self.rows = rows
+        self.body_start = body_start
+        self.lone_cr = lone_cr
+
+    @cached_property
+    def lines(self) -> LineIndex:
+        """Line index of the source (built on first use)."""
+        return LineIndex(self.source)
+
+    def section(self, i: int) -> Section:
+        """The i-th section (including dropped whitespace-only prose)."""
+        return Section(self.cores[i], self.starts[i], self.ends[i], self.rows[i])
+
+    @cached_property
+    def sections(self) -> list[Section]:
+        """All sections in order, including whitespace-only prose DLM drops."""
+        return [Section(c, a, b, r) for c, a, b, r in zip(self.cores, self.starts, self.ends, self.rows)]
+
+    @property
+    def live_sections(self) -> list[Section]:
+        """The sections DLM keeps (whitespace-only prose sections are dropped)."""
+        return [s for s in self.sections if not s.core.dropped]
+
+    def section_at_line(self, line: int) -> Section | None:
+        """The section containing 0-based `line`, if any."""
+        i = bisect_right(self.rows, line) - 1
+        if i >= 0:
+            s = self.section(i)
+            if line <= s.end_line:
+                return s
+        return None
+
+    @cached_property
+    def problems(self) -> list[Problem]:
+        """Every problem, in document order."""
+        out: list[Problem] = []
+        if b"\xef\xbb\xbf" in self.source[:3] or not _is_utf8(self.source):
+            out.extend(encoding_problems(self.source, self.lines))
+        out.extend(self._frontmatter_problems())
+        for core, row in zip(self.cores, self.rows):
+            if core.problems:
+                out.extend(p.shifted(row) for p in core.problems)
+        out.sort(key=lambda p: (p.range.start_line, p.range.start_col))
+        return out
+
+    def _frontmatter_problems(self) -> list[Problem]:
+        fm = self.frontmatter
+        if fm is None:
+            first = self.lines.line_text(0)
+            return [error("FM001", Range(0, 0, 0, max(len(first), 1)),
+                          f"expected '---' on line 1 to open frontmatter, got {first!r}")]
+        if not fm.closed:
+            return [error("FM002", Range(0, 0, 0, 3), "no closing '---' found for frontmatter block")]
+        return list(fm.info.problems) if fm.info is not None else []
+
+    @property
+    def ok(self) -> bool:
+        """True when DLM's parser would accept the document."""
+        return not any(p.stage == Stage.PARSE and p.severity == 1 for p in self.problems)
+
+    def to_json(self) -> dict[str, Any]:
+        """The model in the shape of DLM's reference parse, plus our problems."""
+        out: dict[str, Any] = {"ok": self.ok}
+        problems = self.problems
+        if not out["ok"]:
+            first = next(p for p in problems if p.stage == Stage.PARSE and p.severity == 1)
+            out["error"] = {"code": first.code, "line": first.range.start_line + 1,
+                            "col": first.range.start_col + 1, "message": first.message}
+        info = self.frontmatter.info if self.frontmatter else None
+        out["frontmatter"] = (
+            {"dlm_id": info.dlm_id, "dlm_version": info.dlm_version, "base_model": info.base_model}
+            if info is not None else None
+        )
+        out["sections"] = [dlm_json(s) for s in self.live_sections]
+        out["problems"] = [p.to_json() for p in problems]
+        return out
+
+
+def _is_utf8(src: bytes) -> bool:
+    try:
+        src.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _frontmatter(src: bytes, node: tree_sitter.Node) -> FrontmatterBlock:
+    yaml_node = None
+    closed = False
+    for child in node.children:
+        if child.type == "yaml":
+            yaml_node = child
+        elif child.type == "frontmatter_delimiter" and child.start_byte > node.start_byte:
+            closed = True
+    yaml_text = (
+        normalize_newlines(decode(strip_terminator(src[yaml_node.start_byte : yaml_node.end_byte])))
+        if yaml_node is not None else None
+    )
+    info = None
+    if closed:
+        opener = Range(0, 0, 0, 3)
+        info = parse_frontmatter(yaml_text or "", 1, opener)
+    return FrontmatterBlock(node.start_byte, node.end_byte, yaml_text, closed, info)
+
+
+def _section_core(src: bytes, node: tree_sitter.Node, body_start: int) -> SectionCore:
+    kind = _SECTION_KINDS[node.type]
+    start, end = node.start_byte, node.end_byte
+    first = node.child(0)
+    fence_span = None
+    markers: list[tuple[int, int]] = []
+    content_start = start
+    if first is not None and first.type == "fence":
+        fence_span = (first.start_byte, first.end_byte)
+        content_start = skip_terminator(src, first.end_byte)
+        if kind in ("instruction", "preference"):
+            # Markers are the children right after the fence.
+            n = first.next_sibling
+            while n is not None and n.type == "marker":
+                markers.append((n.start_byte, n.end_byte))
+                content_start = skip_terminator(src, n.end_byte)
+                n = n.next_sibling
+    return build_core(kind, src, fence_span, markers, content_start, end,
+                      drop_first_empty=fence_span is None and start == body_start)
+
+
+def _rows(src: bytes, lone_cr: bool):
+    """Row of a node's start: tree-sitter's, unless lone CRs make it count wrong."""
+    if not lone_cr:
+        return lambda node: node.start_point[0]
+    index = LineIndex(src)
+    return lambda node: index.line_of(node.start_byte)
+
+
+def build_model(src: bytes, tree: tree_sitter.Tree) -> Model:
+    """The model of `src` from scratch."""
+    lone_cr = has_lone_cr(src)
+    row = _rows(src, lone_cr)
+    root = tree.root_node
+    frontmatter = None
+    cores: list[SectionCore] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    rows: list[int] = []
+    body_start = 0
+    for child in root.children:
+        t = child.type
+        if t == "frontmatter":
+            frontmatter = _frontmatter(src, child)
+            body_start = child.end_byte
+        elif t in _SECTION_KINDS:
+            cores.append(_section_core(src, child, body_start))
+            starts.append(child.start_byte)
+            ends.append(child.end_byte)
+            rows.append(row(child))
+    return Model(src, frontmatter, cores, starts, ends, rows, body_start, lone_cr)
+
+
+def update_model(old: Model, src: bytes, tree: tree_sitter.Tree, start: int, old_end: int, new_end: int) -> Model:
+    """The model of `src` after the edit [start, old_end) → [start, new_end),
+    reusing every section the edit cannot have changed."""
+    delta = new_end - old_end
+    root = tree.root_node
+    row = _rows(src, False)
+
+    # The frontmatter is small: re-read it whenever its node or text moved.
+    frontmatter = old.frontmatter
+    body_start = 0
+    first = root.child(0) if root.child_count else None
+    if first is not None and first.type == "frontmatter":
+        body_start = first.end_byte
+        if frontmatter is None or start <= frontmatter.end_byte or body_start != frontmatter.end_byte:
+            frontmatter = _frontmatter(src, first)
+        else:
+            frontmatter = FrontmatterBlock(first.start_byte, first.end_byte, frontmatter.yaml_text,
+                                           frontmatter.closed, frontmatter.info)
+    else:
+        frontmatter = None
+
+    # Sections before the line of the edit are untouched: the first section
+    # that can change is the one holding the end of the previous line. Its
+    # fence line lies wholly before the edit, so the old tree has a section
+    # starting there too, and everything before it is the same.
+    line_start = max(src.rfind(b"\n", 0, start), src.rfind(b"\r", 0, start)) + 1
+    probe = max(line_start - 1, body_start)
+    # (py-tree-sitter crashes on first_child_for_byte past the last child.)
+    node = root.first_child_for_byte(probe) if probe < root.end_byte and root.child_count else None
+    while node is not None and node.type not in _SECTION_KINDS:
+        node = node.next_sibling
+    if node is None:
+        return build_model(src, tree)
+    old_starts = old.starts
+    k = bisect_left(old_starts, node.start_byte) if node.start_byte < start else 0
+    cores, starts, ends, rows = old.cores[:k], old_starts[:k], old.ends[:k], old.rows[:k]
+
+    while node is not None:
+        s_start = node.start_byte
+        if s_start >= new_end:
+            # The text from here on is unchanged, and a section starting here
+            # in both trees (so outside any code block in both) means every
+            # later section is the same: reuse them, moved.
+            j = bisect_left(old_starts, s_start - delta)
+            if j < len(old_starts) and old_starts[j] == s_start - delta:
+                dl = row(node) - old.rows[j]
+                cores += old.cores[j:]
+                if delta:
+                    starts += [x + delta for x in old_starts[j:]]
+                    ends += [x + delta for x in old.ends[j:]]
+                else:
+                    starts += old_starts[j:]
+                    ends += old.ends[j:]
+                rows += [x + dl for x in old.rows[j:]] if dl else old.rows[j:]
+                return Model(src, frontmatter, cores, starts, ends, rows, body_start, False)
+        cores.append(_section_core(src, node, body_start))
+        starts.append(s_start)
+        ends.append(node.end_byte)
+        rows.append(row(node))
+        node = node.next_sibling
+    return Model(src, frontmatter, cores, starts, ends, rows, body_start, False)
