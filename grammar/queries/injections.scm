@@ -1,13 +1,10 @@
-; The frontmatter is YAML; prose is Markdown. Lines of one prose section are
-; combined into one Markdown document so paragraphs and lists parse as such.
+; The frontmatter is YAML; prose is Markdown. All lines of one prose section
+; (blank lines included, so paragraphs stay apart) are combined into one
+; Markdown document.
 
 ((yaml) @injection.content
   (#set! injection.language "yaml"))
 
-((prose_section (text_line) @injection.content)
-  (#set! injection.language "markdown")
-  (#set! injection.combined))
-
-((prose_section (code_block) @injection.content)
+((prose_section [(text_line) (blank_line) (code_block)] @injection.content)
   (#set! injection.language "markdown")
   (#set! injection.combined))

@@ -430,10 +430,8 @@ bool tree_sitter_dlm_external_scanner_scan(void *payload, TSLexer *lx, const boo
     return false;
   }
 
-  /* Only at the very top of the document: a UTF-8 BOM is not content. */
-  if (valid[FRONTMATTER_OPEN] && !lx->eof(lx) && lx->lookahead == 0xFEFF) {
-    lx->advance(lx, true);
-  }
+  /* (A UTF-8 BOM at byte 0 is skipped by tree-sitter's own lexer, and DLM
+     drops exactly one: nothing to do here.) */
 
   if (lx->eof(lx)) return false;
 

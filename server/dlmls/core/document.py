@@ -209,9 +209,13 @@ class Model:
         out: dict[str, Any] = {"ok": self.ok}
         problems = self.problems
         if not out["ok"]:
-            first = next(p for p in problems if p.stage == Stage.PARSE and p.severity == 1)
-            out["error"] = {"code": first.code, "line": first.range.start_line + 1,
-                            "col": first.range.start_col + 1, "message": first.message}
+            # The error DLM would stop at: it reads encoding, then the
+            # frontmatter, then the body, and stops at the first failure.
+            fatal = [p for p in problems if p.stage == Stage.PARSE and p.severity == 1]
+            first = min(fatal, key=lambda p: (_dlm_phase(p.code), p.range.start_line, p.range.start_col))
+            out["error"] = {"kind": dlm_error_kind(first.code), "code": first.code,
+                            "line": first.range.start_line + 1, "col": first.range.start_col + 1,
+                            "message": first.message}
         info = self.frontmatter.info if self.frontmatter else None
         out["frontmatter"] = (
             {"dlm_id": info.dlm_id, "dlm_version": info.dlm_version, "base_model": info.base_model}
@@ -220,6 +224,27 @@ class Model:
         out["sections"] = [dlm_json(s) for s in self.live_sections]
         out["problems"] = [p.to_json() for p in problems]
         return out
+
+
+def _dlm_phase(code: str) -> int:
+    return 0 if code.startswith("DLM0") else 1 if code.startswith("FM") else 2
+
+
+def dlm_error_kind(code: str) -> str:
+    """The name of the exception DLM's parser raises for a problem code."""
+    if code.startswith("DLM0"):
+        return "DlmEncodingError"
+    if code in ("FM001", "FM002") or code in ("FM100", "FM101", "FM102", "FM103"):
+        return "FrontmatterError"
+    if code == "FM141":
+        return "DlmVersionError"
+    if code == "FM142":
+        return "UnsupportedMigrationError"
+    if code.startswith("FM"):
+        return "SchemaValidationError"
+    if code == "DLM311":
+        return "ValueError"
+    return "FenceError"
 
 
 def _is_utf8(src: bytes) -> bool:
