@@ -29,7 +29,7 @@ WORDS = ("adapter gradient token section prose corpus decoder window cache layer
 
 
 def sentence(rng: random.Random) -> str:
-    words = [rng.choice(WORDS) for _ in range(rng.randint(6, 16))]
+    words = [rng.choice(WORDS) for _ in range(rng.randint(5, 11))]
     return " ".join(words).capitalize() + "."
 
 
