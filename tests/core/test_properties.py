@@ -107,3 +107,20 @@ def test_tree_matches_a_fresh_parse_after_edits():
         assert str(doc.tree.root_node) == str(new_parser().parse(doc.source).root_node)
         doc.edit(at, at + 4, b"")
         assert str(doc.tree.root_node) == str(new_parser().parse(doc.source).root_node)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=30), st.data())
+def test_utf8_validity_is_tracked_across_edits(text, data):
+    doc = Document(text.encode("utf-8", "surrogatepass"))
+    _ = doc.model.problems  # establishes validity
+    for _ in range(3):
+        start, end, new = data.draw(edits(len(doc.source)))
+        doc.edit(start, end, new)
+        has_error = any(p.code == "DLM001" for p in doc.model.problems)
+        try:
+            doc.source.decode("utf-8")
+            valid = True
+        except UnicodeDecodeError:
+            valid = False
+        assert has_error == (not valid)

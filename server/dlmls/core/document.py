@@ -138,7 +138,8 @@ class Model:
     """
 
     def __init__(self, source: bytes, frontmatter: FrontmatterBlock | None, cores: list[SectionCore],
-                 starts: list[int], ends: list[int], rows: list[int], body_start: int, lone_cr: bool) -> None:
+                 starts: list[int], ends: list[int], rows: list[int], body_start: int, lone_cr: bool,
+                 flagged: list[int] | None = None, utf8: bool | None = None) -> None:
         self.source = source
         self.frontmatter = frontmatter
         self.cores = cores
@@ -147,6 +148,11 @@ class Model:
         self.rows = rows
         self.body_start = body_start
         self.lone_cr = lone_cr
+        # Indices of sections with problems, and whether the source is valid
+        # UTF-8 (None: not known yet); both kept up to date across edits so
+        # that collecting problems after a keystroke does not scan everything.
+        self.flagged = flagged if flagged is not None else [i for i, c in enumerate(cores) if c.problems]
+        self.utf8 = utf8
 
     @cached_property
     def lines(self) -> LineIndex:
@@ -180,12 +186,15 @@ class Model:
     def problems(self) -> list[Problem]:
         """Every problem, in document order."""
         out: list[Problem] = []
-        if b"\xef\xbb\xbf" in self.source[:3] or not _is_utf8(self.source):
+        if self.utf8 is None:
+            self.utf8 = _is_utf8(self.source)
+        if self.source.startswith(b"\xef\xbb\xbf") or not self.utf8:
             out.extend(encoding_problems(self.source, self.lines))
         out.extend(self._frontmatter_problems())
-        for core, row in zip(self.cores, self.rows):
-            if core.problems:
-                out.extend(p.shifted(row) for p in core.problems)
+        cores, rows = self.cores, self.rows
+        for i in self.flagged:
+            row = rows[i]
+            out.extend(p.shifted(row) for p in cores[i].problems)
         out.sort(key=lambda p: (p.range.start_line, p.range.start_col))
         return out
 
@@ -245,6 +254,20 @@ def dlm_error_kind(code: str) -> str:
     if code == "DLM311":
         return "ValueError"
     return "FenceError"
+
+
+def _edit_keeps_utf8(src: bytes, start: int, end: int) -> bool:
+    """Whether text that was valid UTF-8 still is after bytes [start, end)
+    were written: only the characters around the edit need decoding (from
+    the start of the character before it to the next character start after
+    it; the rest is unchanged text that was valid)."""
+    a = start - 1 if start > 0 else 0
+    while a > 0 and 0x80 <= src[a] < 0xC0:
+        a -= 1
+    b = end
+    while b < len(src) and b - end < 4 and 0x80 <= src[b] < 0xC0:
+        b += 1
+    return _is_utf8(src[a:b])
 
 
 def _is_utf8(src: bytes) -> bool:
@@ -363,6 +386,8 @@ def update_model(old: Model, src: bytes, tree: tree_sitter.Tree, start: int, old
     old_starts = old.starts
     k = bisect_left(old_starts, node.start_byte) if node.start_byte < start else 0
     cores, starts, ends, rows = old.cores[:k], old_starts[:k], old.ends[:k], old.rows[:k]
+    flagged = [i for i in old.flagged if i < k]
+    utf8 = True if old.utf8 and _edit_keeps_utf8(src, start, new_end) else None
 
     while node is not None:
         s_start = node.start_byte
@@ -381,10 +406,15 @@ def update_model(old: Model, src: bytes, tree: tree_sitter.Tree, start: int, old
                     starts += old_starts[j:]
                     ends += old.ends[j:]
                 rows += [x + dl for x in old.rows[j:]] if dl else old.rows[j:]
-                return Model(src, frontmatter, cores, starts, ends, rows, body_start, False)
-        cores.append(_section_core(src, node, body_start))
+                shift = len(starts) - len(old_starts)
+                flagged += [i + shift for i in old.flagged if i >= j]
+                return Model(src, frontmatter, cores, starts, ends, rows, body_start, False, flagged, utf8)
+        core = _section_core(src, node, body_start)
+        if core.problems:
+            flagged.append(len(cores))
+        cores.append(core)
         starts.append(s_start)
         ends.append(node.end_byte)
         rows.append(row(node))
         node = node.next_sibling
-    return Model(src, frontmatter, cores, starts, ends, rows, body_start, False)
+    return Model(src, frontmatter, cores, starts, ends, rows, body_start, False, flagged, utf8)
