@@ -67,9 +67,7 @@ class Document:
 
     def __init__(self, source: bytes | str, parser: tree_sitter.Parser | None = None) -> None:
         self.parser = parser or new_parser()
-        self.source = source.encode("utf-8", "surrogatepass") if isinstance(source, str) else bytes(source)
-        self.tree = self.parser.parse(self.source)
-        self.model = build_model(self.source, self.tree)
+        self.replace(source)
 
     @property
     def text(self) -> str:
@@ -107,7 +105,6 @@ class Document:
         self.source = source.encode("utf-8", "surrogatepass") if isinstance(source, str) else bytes(source)
         self.tree = self.parser.parse(self.source)
         self.model = build_model(self.source, self.tree)
-
 
     def _point(self, src: bytes, offset: int) -> tuple[int, int]:
         """tree-sitter's point (row counted by LF, column in bytes) of `offset`,
