@@ -124,3 +124,24 @@ def test_utf8_validity_is_tracked_across_edits(text, data):
         except UnicodeDecodeError:
             valid = False
         assert has_error == (not valid)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab::\n\r\té😀#-"), max_size=60), st.data())
+def test_positions_round_trip(text, data):
+    # offset_at and line_span agree with a plain line index on any text.
+    from dlmls.core.text import LineIndex
+
+    doc = Document("---\n---\n" + text)
+    index = LineIndex(doc.source)
+    line = data.draw(st.integers(0, index.line_count + 1))
+    assert doc.model.line_span(line) == (index.line_span(line) if line < index.line_count
+                                         else (len(doc.source), len(doc.source)))
+    if line < index.line_count:
+        chars = index.line_text(line)
+        col = data.draw(st.integers(0, len(chars) + 2))
+        expected = index.offset(line, col)
+        utf16 = len(chars[:col].encode("utf-16-le")) // 2
+        assert doc.offset_at(line, utf16) == expected
+        assert doc.offset_at(line, col, "utf-32") == expected
+        assert doc.model.line_text(line) == chars

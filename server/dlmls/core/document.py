@@ -106,6 +106,25 @@ class Document:
         self.tree = self.parser.parse(self.source)
         self.model = build_model(self.source, self.tree)
 
+    def offset_at(self, line: int, column: int, unit: str = "utf-16") -> int:
+        """Byte offset of a position given as a 0-based line and a column
+        counted in `unit` ("utf-16" as LSP clients use by default, "utf-8"
+        or "utf-32"). Lines break at LF, CRLF and lone CR; positions past
+        the end of a line or of the text are clamped, as LSP requires."""
+        start, end = self.model.line_span(line)
+        text = self.source[start:end]
+        if unit == "utf-8":
+            return start + min(max(column, 0), len(text))
+        chars = decode(text)
+        if unit == "utf-32":
+            return start + len(chars[: max(column, 0)].encode("utf-8", "surrogatepass"))
+        units = 0
+        for i, ch in enumerate(chars):
+            if units >= column:
+                return start + len(chars[:i].encode("utf-8", "surrogatepass"))
+            units += 2 if ord(ch) > 0xFFFF else 1
+        return end
+
     def _point(self, src: bytes, offset: int) -> tuple[int, int]:
         """tree-sitter's point (row counted by LF, column in bytes) of `offset`,
         counted from the nearest section start rather than the top."""
@@ -155,6 +174,36 @@ class Model:
     def lines(self) -> LineIndex:
         """Line index of the source (built on first use)."""
         return LineIndex(self.source)
+
+    def line_span(self, line: int) -> tuple[int, int]:
+        """Byte span of 0-based `line` without its terminator, found from the
+        nearest section start (no whole-buffer scan); clamped to the text."""
+        src = self.source
+        base, row = 0, 0
+        if not self.lone_cr:
+            i = bisect_right(self.rows, line) - 1
+            if i >= 0:
+                base, row = self.starts[i], self.rows[i]
+        pos = base
+        while row < line:
+            nl = src.find(b"\n", pos)
+            cr = src.find(b"\r", pos)
+            if nl < 0 and cr < 0:
+                return len(src), len(src)
+            if cr < 0 or (0 <= nl < cr):
+                pos = nl + 1
+            else:
+                pos = cr + 2 if src[cr + 1 : cr + 2] == b"\n" else cr + 1
+            row += 1
+        nl = src.find(b"\n", pos)
+        cr = src.find(b"\r", pos, nl if nl >= 0 else len(src))
+        end = cr if cr >= 0 else (nl if nl >= 0 else len(src))
+        return pos, end
+
+    def line_text(self, line: int) -> str:
+        """Text of 0-based `line` without its terminator."""
+        a, b = self.line_span(line)
+        return decode(self.source[a:b])
 
     def section(self, i: int) -> Section:
         """The i-th section (including dropped whitespace-only prose)."""
