@@ -1,4 +1,4 @@
-"""`dlmls check` from the command line, run as a real subprocess."""
+"""`dlmls check` and `dlmls serve` from the command line, run as real subprocesses."""
 
 from __future__ import annotations
 
@@ -64,3 +64,43 @@ def test_check_any_bytes_and_missing_files(tmp_path: Path):
     assert r.returncode == 2  # unreadable file wins over problems
     assert b"missing.dlm: cannot read" in r.stderr
     assert b"DLM001" in r.stdout and b"FM001" in r.stdout
+
+
+def test_serve_rejects_a_bad_tcp_address():
+    r = dlmls("serve", "--tcp", "nowhere")
+    assert r.returncode == 2 and "HOST:PORT" in r.stderr.decode()
+
+
+def test_serve_over_tcp_answers_initialize():
+    import socket
+    import time
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "dlmls.cli", "serve", "--tcp", f"127.0.0.1:{port}"],
+                              stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                conn = socket.create_connection(("127.0.0.1", port), timeout=10)
+                break
+            except OSError:
+                assert time.monotonic() < deadline and server.poll() is None, "server did not listen"
+                time.sleep(0.05)
+        with conn:
+            body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+                               "params": {"processId": None, "rootUri": None, "capabilities": {}}}).encode()
+            conn.sendall(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+            data = b""
+            while b"\r\n\r\n" not in data or len(data) < data.index(b"\r\n\r\n") + 4 + int(
+                    data.split(b"Content-Length: ")[1].split(b"\r\n")[0]):
+                chunk = conn.recv(65536)
+                assert chunk, "connection closed before the reply"
+                data += chunk
+        reply = json.loads(data.split(b"\r\n\r\n", 1)[1])
+        assert reply["id"] == 1 and reply["result"]["serverInfo"]["name"] == "dlmls"
+    finally:
+        server.kill()
+        server.wait(timeout=10)

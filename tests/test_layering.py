@@ -1,5 +1,6 @@
-"""The core is pure: importing it (or the CLI) never pulls in an LSP library
-or the ML stack. Each check runs in a fresh interpreter."""
+"""The layers stay apart: the core (and the CLI) never pull in an LSP library
+or the ML stack, and the language server never pulls in the ML stack. Each
+check runs in a fresh interpreter."""
 
 from __future__ import annotations
 
@@ -8,17 +9,36 @@ import sys
 
 import pytest
 
-FORBIDDEN = ("torch", "transformers", "peft", "trl", "pygls", "lsprotocol")
+ML = ("torch", "transformers", "peft", "trl")
+FORBIDDEN = (*ML, "pygls", "lsprotocol")
+LAYERS = {
+    "dlmls.core.document": FORBIDDEN,
+    "dlmls.core.frontmatter": FORBIDDEN,
+    "dlmls.cli": FORBIDDEN,
+    "dlmls.lsp.server": ML,
+}
 
 
-@pytest.mark.parametrize("module", ["dlmls.core.document", "dlmls.core.frontmatter", "dlmls.cli"])
+@pytest.mark.parametrize("module", list(LAYERS))
 def test_no_forbidden_imports(module: str):
+    forbidden = LAYERS[module]
     code = (f"import sys, {module}\n"
-            f"bad = [m for m in {FORBIDDEN!r} if m in sys.modules]\n"
+            f"bad = [m for m in {forbidden!r} if m in sys.modules]\n"
             "print(','.join(bad))")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip() == ""
+
+
+def test_only_the_lsp_package_imports_lsp_libraries():
+    import re
+    from pathlib import Path
+
+    package = Path(__file__).resolve().parent.parent / "server" / "dlmls"
+    offenders = [str(p.relative_to(package)) for p in package.rglob("*.py")
+                 if "lsp" not in p.relative_to(package).parts[:1]
+                 and re.search(r"^\s*(from|import)\s+(pygls|lsprotocol)\b", p.read_text(), re.MULTILINE)]
+    assert offenders == []
 
 
 def test_every_emitted_code_is_catalogued_and_documented():

@@ -1,5 +1,5 @@
-"""`dlmls` on the command line: check documents (more commands come with the
-language server and the training worker).
+"""`dlmls` on the command line: check documents and run the language server
+(more commands come with the training worker).
 
 `dlmls check FILE...` prints every problem in the compiler format editors and
 CI logs understand (`path:line:col: severity: message [CODE] (range)`), with
@@ -7,6 +7,11 @@ CI logs understand (`path:line:col: severity: message [CODE] (range)`), with
 model in the shape of DLM's reference parse plus the problems. The exit
 status is 0 when no file has an error, 1 when one has, 2 on usage errors or
 unreadable files.
+
+`dlmls serve` runs the language server on stdin/stdout (what editors spawn),
+or on a TCP socket with `--tcp HOST:PORT` (for debugging with a client that
+connects). The server's modules are imported only by this subcommand, so
+`dlmls check` never loads pygls.
 """
 
 from __future__ import annotations
@@ -59,6 +64,26 @@ def _check(args: argparse.Namespace) -> int:
     return status
 
 
+def _serve(args: argparse.Namespace) -> int:
+    import logging
+
+    from dlmls.lsp.server import create_server
+
+    # stdout carries the protocol: logs go to stderr (the client's LSP log).
+    logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    server = create_server()
+    if args.tcp:
+        host, _, port = args.tcp.rpartition(":")
+        if not host or not port.isdigit():
+            print(f"dlmls serve: --tcp wants HOST:PORT, got {args.tcp!r}", file=sys.stderr)
+            return 2
+        server.start_tcp(host, int(port))
+    else:
+        server.start_io()
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (separate so docs and tests can inspect it)."""
     parser = argparse.ArgumentParser(prog="dlmls", description="Language server and tools for .dlm documents.")
@@ -69,6 +94,13 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true", help="print the document model and problems as JSON")
     check.add_argument("-q", "--quiet", action="store_true", help="no summary line on stderr")
     check.set_defaults(func=_check)
+    serve = sub.add_parser("serve", help="run the language server (stdio unless --tcp)")
+    mode = serve.add_mutually_exclusive_group()
+    mode.add_argument("--stdio", action="store_true", help="talk LSP on stdin/stdout (the default)")
+    mode.add_argument("--tcp", metavar="HOST:PORT", help="listen for one LSP client on a TCP socket")
+    serve.add_argument("--log-level", default="warning",
+                       choices=["debug", "info", "warning", "error"], help="stderr log level")
+    serve.set_defaults(func=_serve)
     return parser
 
 

@@ -1,0 +1,7 @@
+"""The language server: pygls at the edge, the pure core inside.
+
+This package is the only place that imports pygls and lsprotocol. Each LSP
+feature lives in its own module with a `register(server)` function;
+`server.py` lists them. Handlers are thin: take the current document, ask
+the core, convert core values (code-point columns, problems) into LSP types.
+"""

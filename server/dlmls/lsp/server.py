@@ -1,0 +1,42 @@
+"""The dlmls language server: one pygls `LanguageServer` and the features it serves.
+
+Adding a feature is one module with a `register(server)` function plus one
+line in `FEATURES`. The server holds the open documents (`documents`) and
+reads the position encoding pygls negotiated at `initialize` (the client's
+first choice among UTF-8, UTF-16 and UTF-32; UTF-16 when it offers none).
+Nothing here, or in what it imports, loads torch: the server must start fast
+and stay small; heavy work belongs to the worker process.
+"""
+
+from __future__ import annotations
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+
+from dlmls import __version__
+from dlmls.lsp import diagnostics, workspace
+from dlmls.lsp.positions import encoding_name
+
+FEATURES = (workspace, diagnostics)
+
+
+class DlmLanguageServer(LanguageServer):
+    """pygls's server plus the state dlmls features share."""
+
+    def __init__(self) -> None:
+        super().__init__("dlmls", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        self.documents = workspace.DocumentStore()
+        self.diagnostics: diagnostics.Publisher | None = None
+
+    @property
+    def position_encoding(self) -> str:
+        """The negotiated position encoding as `Document.offset_at` names it."""
+        return encoding_name(self.workspace.position_encoding)
+
+
+def create_server() -> DlmLanguageServer:
+    """A server with every feature registered."""
+    server = DlmLanguageServer()
+    for feature in FEATURES:
+        feature.register(server)
+    return server

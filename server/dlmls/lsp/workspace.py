@@ -1,0 +1,112 @@
+"""textDocument/didOpen, didChange, didClose: the open documents as core `Document`s.
+
+Each open URI keeps one `dlmls.core.document.Document`, so a keystroke is an
+incremental re-parse and re-analysis rather than a rebuild: with incremental
+sync every change range is turned into byte offsets (in the negotiated
+position encoding) and handed to `Document.edit`; a whole-text change is a
+`Document.replace`. Each entry remembers the LSP version it reflects, so
+results computed from it can be tagged and dropped when stale. Other
+features learn about changes by subscribing here rather than registering
+the same notifications (pygls allows one handler per method).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from lsprotocol import types
+
+from dlmls.core.document import Document
+from dlmls.lsp.positions import UTF16
+
+if TYPE_CHECKING:
+    from dlmls.lsp.server import DlmLanguageServer
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class Entry:
+    """One open document and the client version its text is at."""
+
+    uri: str
+    version: int
+    document: Document
+
+
+Listener = Callable[[str, "Entry | None"], None]
+
+
+class DocumentStore:
+    """The open documents by URI; tells listeners after every open, change and close."""
+
+    def __init__(self) -> None:
+        self._entries: dict[str, Entry] = {}
+        self._listeners: list[Listener] = []
+
+    def subscribe(self, listener: Listener) -> None:
+        """Call `listener(uri, entry)` after each change (`entry` is None on close)."""
+        self._listeners.append(listener)
+
+    def get(self, uri: str) -> Entry | None:
+        """The open document at `uri`, if any."""
+        return self._entries.get(uri)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def open(self, uri: str, version: int, text: str) -> Entry:
+        """Start tracking `uri` with its full text."""
+        entry = self._entries[uri] = Entry(uri, version, Document(text))
+        self._notify(uri, entry)
+        return entry
+
+    def change(self, uri: str, version: int, changes: list[types.TextDocumentContentChangeEvent],
+               encoding: str = UTF16) -> Entry | None:
+        """Apply the client's changes in order (each range is relative to the
+        text after the previous change, as LSP specifies)."""
+        entry = self._entries.get(uri)
+        if entry is None:
+            log.warning("didChange for %s, which is not open", uri)
+            return None
+        doc = entry.document
+        for change in changes:
+            if isinstance(change, types.TextDocumentContentChangePartial):
+                start = doc.offset_at(change.range.start.line, change.range.start.character, encoding)
+                end = doc.offset_at(change.range.end.line, change.range.end.character, encoding)
+                doc.edit(start, max(start, end), change.text)
+            else:
+                doc.replace(change.text)
+        entry.version = version
+        self._notify(uri, entry)
+        return entry
+
+    def close(self, uri: str) -> None:
+        """Stop tracking `uri`."""
+        if self._entries.pop(uri, None) is not None:
+            self._notify(uri, None)
+
+    def _notify(self, uri: str, entry: Entry | None) -> None:
+        for listener in self._listeners:
+            listener(uri, entry)
+
+
+def register(server: DlmLanguageServer) -> None:
+    """Keep `server.documents` in step with the client."""
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(params: types.DidOpenTextDocumentParams) -> None:
+        doc = params.text_document
+        server.documents.open(doc.uri, doc.version, doc.text)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(params: types.DidChangeTextDocumentParams) -> None:
+        doc = params.text_document
+        server.documents.change(doc.uri, doc.version, params.content_changes, server.position_encoding)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(params: types.DidCloseTextDocumentParams) -> None:
+        server.documents.close(params.text_document.uri)

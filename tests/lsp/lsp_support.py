@@ -1,0 +1,99 @@
+"""Helpers for driving `dlmls serve` the way an editor does (pytest-lsp).
+
+The test client records every publishDiagnostics notification with its
+version, so a test can wait for the diagnostics of one exact document
+version and can check which versions were never published (debouncing).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections import defaultdict
+
+from lsprotocol import types
+from pygls.protocol import default_converter
+from pytest_lsp import ClientServerConfig, LanguageClient
+from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
+
+SERVER_COMMAND = [sys.executable, "-m", "dlmls.cli", "serve"]
+TIMEOUT = 10.0
+
+# A document with problems after astral characters on the same line (line 3).
+DOC = """\
+---
+dlm_id: 01HZ4X7TGZM3J1A2B3C4D5E6F7
+base_model: smollm2-135m
+training: {seed: 3, adapter: "😀𝔘é", bogus: 2}
+---
+Prose.
+
+::instruction::
+### Q
+### A
+A letter.
+"""
+
+
+class RecordingClient(LanguageClient):
+    """pytest-lsp's client, also keeping every published diagnostics message."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.published: dict[str, list[types.PublishDiagnosticsParams]] = defaultdict(list)
+
+
+def _record(client: RecordingClient, params: types.PublishDiagnosticsParams) -> None:
+    client.diagnostics[params.uri] = params.diagnostics
+    client.published[params.uri].append(params)
+
+
+def make_client() -> RecordingClient:
+    """A test client whose diagnostics handler records versions too."""
+    client = RecordingClient(converter_factory=default_converter)
+    register_lsp_features(client, {**DEFAULT_CLIENT_FEATURES, types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS: _record})
+    return client
+
+
+CONFIG = ClientServerConfig(server_command=SERVER_COMMAND, client_factory=make_client)
+
+
+async def wait_published(client: RecordingClient, uri: str, version: int | None) -> list[types.Diagnostic]:
+    """The diagnostics published for `uri` at `version` (None: a clearing publish)."""
+
+    async def poll() -> list[types.Diagnostic]:
+        while True:
+            for params in client.published.get(uri, ()):
+                if params.version == version:
+                    return list(params.diagnostics)
+            await asyncio.sleep(0.01)
+
+    return await asyncio.wait_for(poll(), TIMEOUT)
+
+
+def open_document(client: LanguageClient, uri: str, text: str, version: int = 1) -> None:
+    """Send didOpen for a `.dlm` document."""
+    client.text_document_did_open(types.DidOpenTextDocumentParams(
+        text_document=types.TextDocumentItem(uri=uri, language_id="dlm", version=version, text=text)))
+
+
+def change_document(client: LanguageClient, uri: str, version: int,
+                    *edits: tuple[tuple[int, int, int, int], str]) -> None:
+    """Send one didChange holding incremental edits ((l1, c1, l2, c2), text), applied in order."""
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+        content_changes=[
+            types.TextDocumentContentChangePartial(
+                range=types.Range(start=types.Position(line=a, character=b),
+                                  end=types.Position(line=c, character=d)),
+                text=text)
+            for (a, b, c, d), text in edits]))
+
+
+def spans(diagnostics: list[types.Diagnostic]) -> list[tuple[str, str]]:
+    """(code, "line:col-line:col") of each diagnostic, 0-based, in the client's units."""
+    out = []
+    for d in diagnostics:
+        start, end = d.range.start, d.range.end
+        out.append((str(d.code), f"{start.line}:{start.character}-{end.line}:{end.character}"))
+    return out

@@ -1,0 +1,138 @@
+"""End to end: `dlmls serve` publishes the core's problems as an editor sees them.
+
+One server process serves the whole module (module-scoped client and event
+loop); each test uses its own document URI. The client offers no position
+encoding, so columns are UTF-16 code units: the document below puts an
+emoji and an astral letter before problems on the same line.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import pytest_lsp
+from lsp_support import CONFIG, DOC, change_document, open_document, spans, wait_published
+from lsprotocol import types
+from pytest_lsp import LanguageClient
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+CONFORMANCE = Path(__file__).resolve().parent.parent / "conformance"
+
+# Code points: the adapter value spans 29-34, 'bogus' 36-41. In UTF-16 the
+# emoji and 𝔘 take two units each, so 'bogus' is at 38-43.
+EXPECTED = [("FM122", "3:29-3:36"), ("FM110", "3:38-3:43"), ("DLM402", "8:0-8:5")]
+
+
+@pytest_lsp.fixture(scope="module", loop_scope="module", config=CONFIG)
+async def client(lsp_client: LanguageClient):
+    lsp_client.initialize_result = await lsp_client.initialize_session(
+        types.InitializeParams(capabilities=types.ClientCapabilities()))
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_initialize_negotiates_incremental_sync_and_utf16(client: LanguageClient):
+    result: types.InitializeResult = client.initialize_result
+    assert result.server_info.name == "dlmls"
+    assert result.capabilities.position_encoding == types.PositionEncodingKind.Utf16
+    sync = result.capabilities.text_document_sync
+    assert sync.change == types.TextDocumentSyncKind.Incremental and sync.open_close
+
+
+async def test_open_publishes_exact_utf16_ranges(client: LanguageClient):
+    uri = "file:///tmp/open.dlm"
+    open_document(client, uri, DOC)
+    diagnostics = await wait_published(client, uri, 1)
+    assert spans(diagnostics) == EXPECTED
+    d = diagnostics[0]
+    assert d.source == "dlmls"
+    assert d.severity == types.DiagnosticSeverity.Error
+    assert "😀𝔘é" in d.message
+    assert d.data["stage"] == "parse"
+
+
+async def test_incremental_changes_fix_and_introduce_problems(client: LanguageClient):
+    uri = "file:///tmp/change.dlm"
+    open_document(client, uri, DOC)
+    await wait_published(client, uri, 1)
+
+    # Replace the bad adapter value (a UTF-16 range after astral characters)
+    # and give the empty question a body, in one didChange.
+    change_document(client, uri, 2, ((3, 29, 3, 36), "lora"), ((8, 5, 8, 5), "\nWhat?"))
+    diagnostics = await wait_published(client, uri, 2)
+    assert spans(diagnostics) == [("FM110", "3:35-3:40")]
+
+    # Append a fence with an empty adapter suffix: a new problem.
+    change_document(client, uri, 3, ((12, 0, 12, 0), "\n::instruction#::\n### Q\nq\n### A\na\n"))
+    diagnostics = await wait_published(client, uri, 3)
+    assert spans(diagnostics) == [("FM110", "3:35-3:40"), ("DLM201", "13:13-13:14")]
+
+
+async def test_changes_in_a_burst_publish_once(client: LanguageClient):
+    uri = "file:///tmp/burst.dlm"
+    open_document(client, uri, DOC)
+    await wait_published(client, uri, 1)
+    # Type "What?" after "### Q" one keystroke at a time, each its own version.
+    change_document(client, uri, 2, ((8, 5, 8, 5), "\n"))
+    for i, ch in enumerate("What?"):
+        change_document(client, uri, 3 + i, ((9, i, 9, i), ch))
+    diagnostics = await wait_published(client, uri, 7)
+    assert spans(diagnostics) == EXPECTED[:2]
+    assert [p.version for p in client.published[uri]] == [1, 7]
+
+
+async def test_whole_text_change_and_close(client: LanguageClient):
+    uri = "file:///tmp/close.dlm"
+    open_document(client, uri, DOC)
+    await wait_published(client, uri, 1)
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+        content_changes=[types.TextDocumentContentChangeWholeDocument(text="no frontmatter\n")]))
+    assert spans(await wait_published(client, uri, 2)) == [("FM001", "0:0-0:14")]
+    client.text_document_did_close(types.DidCloseTextDocumentParams(
+        text_document=types.TextDocumentIdentifier(uri=uri)))
+    assert await wait_published(client, uri, None) == []
+
+
+def _cases(accepted: bool) -> list[Path]:
+    out = []
+    for case in sorted((CONFORMANCE / "expected").glob("*.json")):
+        exp = json.loads(case.read_text())
+        if accepted and exp["ok"] and not any("body_error" in s for s in exp["sections"]):
+            out.append(case)
+        # Rejections DLM pins to one line (schema errors it reports on "line 2",
+        # marker errors on the fence line: the core tests cover those).
+        if (not accepted and not exp["ok"] and exp["error"]["kind"] in ("FenceError", "FrontmatterError")
+                and "marker" not in exp["error"]["message"]):
+            out.append(case)
+    return out
+
+
+def _source(name: str) -> str:
+    for folder in ("cases", "corpus"):
+        p = CONFORMANCE / folder / f"{name}.dlm"
+        if p.exists():
+            return p.read_bytes().decode("utf-8", "replace")
+    raise FileNotFoundError(name)
+
+
+@pytest.mark.parametrize("case", _cases(accepted=False), ids=lambda p: p.stem)
+async def test_rejected_document_has_error_on_dlms_line(client: LanguageClient, case: Path):
+    uri = f"file:///tmp/rejected/{case.stem}.dlm"
+    open_document(client, uri, _source(case.stem))
+    diagnostics = await wait_published(client, uri, 1)
+    line = json.loads(case.read_text())["error"]["line"] - 1
+    assert any(d.severity == types.DiagnosticSeverity.Error and d.range.start.line == line
+               for d in diagnostics), spans(diagnostics)
+
+
+@pytest.mark.parametrize("case", _cases(accepted=True), ids=lambda p: p.stem)
+async def test_accepted_document_has_no_error(client: LanguageClient, case: Path):
+    uri = f"file:///tmp/accepted/{case.stem}.dlm"
+    open_document(client, uri, _source(case.stem))
+    diagnostics = await wait_published(client, uri, 1)
+    errors = [d for d in diagnostics if d.severity == types.DiagnosticSeverity.Error]
+    assert errors == []
