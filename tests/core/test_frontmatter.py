@@ -11,16 +11,16 @@ own lines start at line 4.
 
 from __future__ import annotations
 
+import gc
 import math
 import time
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
 from dlmls.core import schema
 from dlmls.core.frontmatter import CODES, MAX_DEPTH, Frontmatter, KeyPosition, parse_frontmatter
 from dlmls.core.problems import Range, Severity, Stage
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 OPENER = Range(0, 0, 0, 3)
 ULID = "01KPM5CXB51GRX86Q25AKERN6E"
@@ -45,6 +45,18 @@ def check(yaml_text: str, *expected: str) -> Frontmatter:
             assert (p.severity, p.stage) == (Severity.ERROR, Stage.PARSE)
     assert fm.ok == (not any(p.severity is Severity.ERROR for p in fm.problems))
     return fm
+
+
+def timed_parse(text: str, first_line: int = 1, opener: Range = OPENER) -> tuple[Frontmatter, float]:
+    """The result and the CPU time it took, with the collector paused (hypothesis
+    runs pile up garbage whose full collection can take seconds)."""
+    gc.disable()
+    try:
+        start = time.process_time()
+        fm = parse_frontmatter(text, first_line, opener)
+        return fm, time.process_time() - start
+    finally:
+        gc.enable()
 
 
 def message(yaml_text: str, code: str) -> str:
@@ -72,7 +84,11 @@ def test_minimal_document_is_accepted_with_defaults() -> None:
     }
     assert t["cache"]["max_bytes"] == 10 * 1024**3 and t["gate"]["steps"] == 200
     assert t["adapters"] is None and t["sources"] is None and t["sources_policy"] == "permissive"
-    assert fm.values["export"] == {"default_quant": "Q4_K_M", "default_temperature": None, "default_top_p": None}
+    assert fm.values["export"] == {
+        "default_quant": "Q4_K_M",
+        "default_temperature": None,
+        "default_top_p": None,
+    }
     assert fm.values["system_prompt"] is None
     assert fm.raw["dlm_version"] == 15  # migrated in memory
 
@@ -165,7 +181,10 @@ CASES = {
     "base_model binary is a string": (f"dlm_id: {ULID}\nbase_model: !!binary eA==\n", []),
     "system_prompt list": (H + "system_prompt: [a]\n", ["4:16-4:19 FM120 system_prompt"]),
     "system_prompt yes": (H + "system_prompt: yes\n", ["4:16-4:19 FM120 system_prompt"]),
-    "source path empty": (H + "training:\n  sources:\n    - path: ''\n", ["6:13-6:15 FM121 training.sources.0.path"]),
+    "source path empty": (
+        H + "training:\n  sources:\n    - path: ''\n",
+        ["6:13-6:15 FM121 training.sources.0.path"],
+    ),
     # integers
     "lora_r zero": (H + "training:\n  lora_r: 0\n", ["5:11-5:12 FM121 training.lora_r"]),
     "lora_r 257": (H + "training:\n  lora_r: 257\n", ["5:11-5:14 FM121 training.lora_r"]),
@@ -174,11 +193,17 @@ CASES = {
     "lora_r text": (H + "training:\n  lora_r: eight\n", ["5:11-5:16 FM120 training.lora_r"]),
     "lora_r nan": (H + "training:\n  lora_r: .nan\n", ["5:11-5:15 FM120 training.lora_r"]),
     "lora_r list": (H + "training:\n  lora_r: [8]\n", ["5:11-5:14 FM120 training.lora_r"]),
-    "lora_r '0-5' is -5 to pydantic": (H + "training:\n  lora_r: '0-5'\n", ["5:11-5:16 FM121 training.lora_r"]),
+    "lora_r '0-5' is -5 to pydantic": (
+        H + "training:\n  lora_r: '0-5'\n",
+        ["5:11-5:16 FM121 training.lora_r"],
+    ),
     "lora_r true is 1": (H + "training:\n  lora_r: true\n", []),
     "lora_r hex": (H + "training:\n  lora_r: 0x10\n", []),
     "sequence_len 63": (H + "training:\n  sequence_len: 63\n", ["5:17-5:19 FM121 training.sequence_len"]),
-    "sequence_len 32769": (H + "training:\n  sequence_len: 32769\n", ["5:17-5:22 FM121 training.sequence_len"]),
+    "sequence_len 32769": (
+        H + "training:\n  sequence_len: 32769\n",
+        ["5:17-5:22 FM121 training.sequence_len"],
+    ),
     "num_epochs 0": (H + "training:\n  num_epochs: 0\n", ["5:15-5:16 FM121 training.num_epochs"]),
     "seed any int": (H + "training:\n  seed: -99999999999999999999999\n", []),
     "seed string": (H + "training:\n  seed: x\n", ["5:9-5:10 FM120 training.seed"]),
@@ -186,13 +211,19 @@ CASES = {
         H + "training:\n  cpt: {embed_warmup_steps: -1}\n",
         ["5:29-5:31 FM121 training.cpt.embed_warmup_steps"],
     ),
-    "hidden_proj_dim 7": (H + "training:\n  gate: {hidden_proj_dim: 7}\n", ["5:27-5:28 FM121 training.gate.hidden_proj_dim"]),
+    "hidden_proj_dim 7": (
+        H + "training:\n  gate: {hidden_proj_dim: 7}\n",
+        ["5:27-5:28 FM121 training.gate.hidden_proj_dim"],
+    ),
     "gate steps 10001": (H + "training:\n  gate: {steps: 10001}\n", ["5:17-5:22 FM121 training.gate.steps"]),
     "cold_start_floor 1025": (
         H + "training:\n  gate: {cold_start_floor: 1025}\n",
         ["5:28-5:32 FM121 training.gate.cold_start_floor"],
     ),
-    "cache max_bytes 0": (H + "training:\n  cache: {max_bytes: 0}\n", ["5:22-5:23 FM121 training.cache.max_bytes"]),
+    "cache max_bytes 0": (
+        H + "training:\n  cache: {max_bytes: 0}\n",
+        ["5:22-5:23 FM121 training.cache.max_bytes"],
+    ),
     "prune days 0": (
         H + "training:\n  cache: {prune_older_than_days: 0}\n",
         ["5:34-5:35 FM121 training.cache.prune_older_than_days"],
@@ -207,17 +238,29 @@ CASES = {
         ["7:19-7:20 FM121 training.preference.hyperparams.num_epochs"],
     ),
     # auto-or-int
-    "micro_batch_size 0": (H + "training:\n  micro_batch_size: 0\n", ["5:21-5:22 FM121 training.micro_batch_size"]),
-    "micro_batch_size AUTO": (H + "training:\n  micro_batch_size: AUTO\n", ["5:21-5:25 FM120 training.micro_batch_size"]),
+    "micro_batch_size 0": (
+        H + "training:\n  micro_batch_size: 0\n",
+        ["5:21-5:22 FM121 training.micro_batch_size"],
+    ),
+    "micro_batch_size AUTO": (
+        H + "training:\n  micro_batch_size: AUTO\n",
+        ["5:21-5:25 FM120 training.micro_batch_size"],
+    ),
     "grad_accum null": (H + "training:\n  grad_accum:\n", ["5:3-5:13 FM120 training.grad_accum"]),
     "grad_accum '3'": (H + "training:\n  grad_accum: '3'\n", []),
     # floats
     "lora_dropout 0.51": (H + "training:\n  lora_dropout: 0.51\n", ["5:17-5:21 FM121 training.lora_dropout"]),
     "lora_dropout 0.5 ok": (H + "training:\n  lora_dropout: 0.5\n", []),
     "learning_rate 0": (H + "training:\n  learning_rate: 0\n", ["5:18-5:19 FM121 training.learning_rate"]),
-    "learning_rate nan": (H + "training:\n  learning_rate: .nan\n", ["5:18-5:22 FM121 training.learning_rate"]),
+    "learning_rate nan": (
+        H + "training:\n  learning_rate: .nan\n",
+        ["5:18-5:22 FM121 training.learning_rate"],
+    ),
     "learning_rate inf ok": (H + "training:\n  learning_rate: .inf\n", []),
-    "learning_rate text": (H + "training:\n  learning_rate: fast\n", ["5:18-5:22 FM120 training.learning_rate"]),
+    "learning_rate text": (
+        H + "training:\n  learning_rate: fast\n",
+        ["5:18-5:22 FM120 training.learning_rate"],
+    ),
     "warmup_ratio 0.6": (H + "training:\n  warmup_ratio: 0.6\n", ["5:17-5:20 FM121 training.warmup_ratio"]),
     "gate lr 1.5": (H + "training:\n  gate: {lr: 1.5}\n", ["5:14-5:17 FM121 training.gate.lr"]),
     "entropy_lambda -0.1": (
@@ -236,13 +279,25 @@ CASES = {
         H + "training:\n  preference: {hyperparams: {learning_rate: 0}}\n",
         ["5:45-5:46 FM121 training.preference.hyperparams.learning_rate"],
     ),
-    "temperature 0": (H + "export:\n  default_temperature: 0\n", ["5:24-5:25 FM121 export.default_temperature"]),
-    "temperature 2.5": (H + "export:\n  default_temperature: 2.5\n", ["5:24-5:27 FM121 export.default_temperature"]),
+    "temperature 0": (
+        H + "export:\n  default_temperature: 0\n",
+        ["5:24-5:25 FM121 export.default_temperature"],
+    ),
+    "temperature 2.5": (
+        H + "export:\n  default_temperature: 2.5\n",
+        ["5:24-5:27 FM121 export.default_temperature"],
+    ),
     "top_p 1.01": (H + "export:\n  default_top_p: 1.01\n", ["5:18-5:22 FM121 export.default_top_p"]),
     "top_p string": (H + "export:\n  default_top_p: high\n", ["5:18-5:22 FM120 export.default_top_p"]),
     # booleans
-    "enabled maybe": (H + "training:\n  cache: {enabled: maybe}\n", ["5:20-5:25 FM120 training.cache.enabled"]),
-    "enabled 2": (H + "training:\n  audio: {auto_resample: 2}\n", ["5:26-5:27 FM120 training.audio.auto_resample"]),
+    "enabled maybe": (
+        H + "training:\n  cache: {enabled: maybe}\n",
+        ["5:20-5:25 FM120 training.cache.enabled"],
+    ),
+    "enabled 2": (
+        H + "training:\n  audio: {auto_resample: 2}\n",
+        ["5:26-5:27 FM120 training.audio.auto_resample"],
+    ),
     "enabled 'y' ok": (H + "training:\n  audio: {auto_resample: y}\n", []),
     # enums
     "adapter LoRA": (H + "training:\n  adapter: LoRA\n", ["5:12-5:16 FM122 training.adapter"]),
@@ -250,9 +305,18 @@ CASES = {
     "lr_scheduler": (H + "training:\n  lr_scheduler: step\n", ["5:17-5:21 FM122 training.lr_scheduler"]),
     "precision fp8": (H + "training:\n  precision: fp8\n", ["5:14-5:17 FM122 training.precision"]),
     "precision null ok": (H + "training:\n  precision: null\n", []),
-    "sources_policy": (H + "training:\n  sources_policy: open\n", ["5:19-5:23 FM122 training.sources_policy"]),
-    "method": (H + "training:\n  preference: {method: ppo}\n", ["5:24-5:27 FM122 training.preference.method"]),
-    "loss_type": (H + "training:\n  preference: {loss_type: x}\n", ["5:27-5:28 FM122 training.preference.loss_type"]),
+    "sources_policy": (
+        H + "training:\n  sources_policy: open\n",
+        ["5:19-5:23 FM122 training.sources_policy"],
+    ),
+    "method": (
+        H + "training:\n  preference: {method: ppo}\n",
+        ["5:24-5:27 FM122 training.preference.method"],
+    ),
+    "loss_type": (
+        H + "training:\n  preference: {loss_type: x}\n",
+        ["5:27-5:28 FM122 training.preference.loss_type"],
+    ),
     "reference": (
         H + "training:\n  preference: {reference: pre_dpo_adapter}\n",
         ["5:27-5:42 FM122 training.preference.reference"],
@@ -264,7 +328,10 @@ CASES = {
     "training list": (H + "training: [a]\n", ["4:11-4:14 FM120 training"]),
     "export string": (H + "export: Q8_0\n", ["4:9-4:13 FM120 export"]),
     "preference null": (H + "training:\n  preference: ~\n", ["5:15-5:16 FM120 training.preference"]),
-    "target_modules string": (H + "training:\n  target_modules: q_proj\n", ["5:19-5:25 FM120 training.target_modules"]),
+    "target_modules string": (
+        H + "training:\n  target_modules: q_proj\n",
+        ["5:19-5:25 FM120 training.target_modules"],
+    ),
     "target_modules bad element": (
         H + "training:\n  target_modules: [q_proj, 1]\n",
         ["5:28-5:29 FM120 training.target_modules.1"],
@@ -328,7 +395,10 @@ CASES = {
         H + "training:\n  lora_r: 4\n  lora_r: 0\n",
         ["5:3-5:9 FM150 training.lora_r", "6:11-6:12 FM121 training.lora_r"],
     ),
-    "duplicate top-level key, last wins": (H + "base_model: ''\nbase_model: b\n", ["3:1-3:11 FM150 base_model", "4:1-4:11 FM150 base_model"]),
+    "duplicate top-level key, last wins": (
+        H + "base_model: ''\nbase_model: b\n",
+        ["3:1-3:11 FM150 base_model", "4:1-4:11 FM150 base_model"],
+    ),
     "keys 1 and true collide": (H + "1: a\ntrue: b\n", ["4:1-4:2 FM150 1", "5:1-5:5 FM111 1"]),
     # merge keys and aliases
     "merged values are checked": (
@@ -352,7 +422,12 @@ CASES = {
     "dlm_version 0": (H + "dlm_version: 0\n", ["4:14-4:15 FM142 dlm_version"]),
     "dlm_version -1 defers the rest": (
         "dlm_version: -1\nfoo: 1\n",
-        ["1:1-1:4 FM112 dlm_id*", "1:1-1:4 FM112 base_model*", "2:14-2:16 FM142 dlm_version", "3:1-3:4 FM110 foo*"],
+        [
+            "1:1-1:4 FM112 dlm_id*",
+            "1:1-1:4 FM112 base_model*",
+            "2:14-2:16 FM142 dlm_version",
+            "3:1-3:4 FM110 foo*",
+        ],
     ),
     "dlm_version hex 15 ok": (H + "dlm_version: 0xf\n", []),
     # v1 migration
@@ -393,7 +468,10 @@ CASES = {
     "second document": (H + "--- 2\n", ["4:1-4:2 FM100"]),
     "NUL byte": (H + "a: \x00\n", ["4:4-4:5 FM100"]),
     "lone surrogate": (H + "a: \ud800\n", ["4:4-4:5 FM100"]),
-    "deep nesting": ("a: " + "[" * (MAX_DEPTH + 5) + "]" * (MAX_DEPTH + 5) + "\n", [f"2:{MAX_DEPTH + 3}-2:{MAX_DEPTH + 4} FM102"]),
+    "deep nesting": (
+        "a: " + "[" * (MAX_DEPTH + 5) + "]" * (MAX_DEPTH + 5) + "\n",
+        [f"2:{MAX_DEPTH + 3}-2:{MAX_DEPTH + 4} FM102"],
+    ),
     "merge bomb": (
         "a0: &a0 {k0: 0, k1: 1}\n"
         + "".join(f"a{i}: &a{i} {{<<: [*a{i - 1}, *a{i - 1}]}}\n" for i in range(1, 30))
@@ -431,7 +509,9 @@ def test_unknown_key_suggests_close_matches() -> None:
 
 
 def test_messages_are_specific() -> None:
-    assert message(H + "training:\n  lora_r: 0\n", "FM121") == "training.lora_r must be between 1 and 256, got 0"
+    assert (
+        message(H + "training:\n  lora_r: 0\n", "FM121") == "training.lora_r must be between 1 and 256, got 0"
+    )
     assert "got the string 'eight'" in message(H + "training:\n  lora_r: eight\n", "FM120")
     assert "write lora" in message(H + "training:\n  adapter: LoRA\n", "FM122")
     assert "uppercase" in message(f"dlm_id: {ULID.lower()}\nbase_model: x\n", "FM123")
@@ -454,7 +534,8 @@ def test_enum_values_are_attached() -> None:
 
 def test_positions_of_keys_and_values() -> None:
     fm = parse_frontmatter(
-        H + "training:\n  lora_r: 8\n  sources:\n    - path: ./x\n      include: [a, b]\n  adapters:\n    k:\n",
+        H
+        + "training:\n  lora_r: 8\n  sources:\n    - path: ./x\n      include: [a, b]\n  adapters:\n    k:\n",
         1,
         OPENER,
     )
@@ -484,7 +565,10 @@ def test_columns_are_code_points_and_lines_split_on_lf_only() -> None:
 
 def test_migrated_dpo_positions_point_at_what_is_written() -> None:
     fm = parse_frontmatter(H + "training:\n  dpo:\n    beta: 0.2\n", 1, OPENER)
-    assert fm.positions[("training", "preference", "hyperparams", "beta")] == fm.positions[("training", "dpo", "beta")]
+    assert (
+        fm.positions[("training", "preference", "hyperparams", "beta")]
+        == fm.positions[("training", "dpo", "beta")]
+    )
     assert fm.positions[("training", "preference")] == fm.positions[("training", "dpo")]
     assert fm.raw["training"]["preference"] == {"method": "dpo", "hyperparams": {"beta": 0.2}}
     assert fm.values["training"]["preference"]["hyperparams"]["beta"] == 0.2
@@ -504,9 +588,13 @@ NASTY = [
     "x: &a [*a]\n",
     "x: &a {y: *a}\n",
     "x: &a {<<: *a}\n",
-    "a: &a [x, x, x, x, x, x, x, x]\n" + "".join(f"a{i}: &a{i} [*a{'' if i == 1 else i - 1}" + ", *a" * 0 + "]\n" for i in range(1, 3)),
-    "a0: &a0 [1, 2, 3, 4, 5, 6, 7, 8, 9]\n" + "".join(f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]\n" for i in range(1, 9)),
-    "training:\n  target_modules: &t [" + ", ".join(["q"] * 50) + "]\n  adapters:\n"
+    "a: &a [x, x, x, x, x, x, x, x]\n"
+    + "".join(f"a{i}: &a{i} [*a{'' if i == 1 else i - 1}" + ", *a" * 0 + "]\n" for i in range(1, 3)),
+    "a0: &a0 [1, 2, 3, 4, 5, 6, 7, 8, 9]\n"
+    + "".join(f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]\n" for i in range(1, 9)),
+    "training:\n  target_modules: &t ["
+    + ", ".join(["q"] * 50)
+    + "]\n  adapters:\n"
     + "".join(f"    n{i}: {{target_modules: *t}}\n" for i in range(50)),
     "[" * 20000,
     "{a: " * 5000,
@@ -534,9 +622,8 @@ NASTY = [
 
 @pytest.mark.parametrize("text", NASTY, ids=[f"nasty{i}" for i in range(len(NASTY))])
 def test_nasty_input_gives_problems_quickly(text: str) -> None:
-    start = time.perf_counter()
-    fm = parse_frontmatter(text, 1, OPENER)
-    assert time.perf_counter() - start < 2.0
+    fm, elapsed = timed_parse(text)
+    assert elapsed < 2.0
     assert isinstance(fm.problems, list) and not fm.ok
     assert all(p.code != "FM199" for p in fm.problems)
     for p in fm.problems:
@@ -545,7 +632,7 @@ def test_nasty_input_gives_problems_quickly(text: str) -> None:
 
 
 ROBUST = settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
-YAMLISH = st.sampled_from(list(":-[]{}#&*!|>'\"%@`,? \t\n.0123456789") + ["\u2028", "\x85", "\x00", "é", "\ud800"])
+YAMLISH = st.sampled_from([*list(":-[]{}#&*!|>'\"%@`,? \t\n.0123456789"), "\u2028", "\x85", "\x00", "é", "�"])
 VALID = f"""{H}dlm_version: 1
 training:
   adapters: {{a: &x {{lora_r: 4}}, b: *x}}
@@ -558,9 +645,8 @@ export: {{default_quant: Q8_0}}
 
 
 def _never_raises(text: str) -> None:
-    start = time.perf_counter()
-    fm = parse_frontmatter(text, 3, Range(2, 0, 2, 3))
-    assert time.perf_counter() - start < 2.0
+    fm, elapsed = timed_parse(text, 3, Range(2, 0, 2, 3))
+    assert elapsed < 2.0
     assert all(p.code in CODES and p.code != "FM199" for p in fm.problems)
     for p in fm.problems:
         assert p.range.start_line >= 2
@@ -582,7 +668,11 @@ def test_yamlish_text_never_raises(text: str) -> None:
 
 
 @ROBUST
-@given(st.lists(st.tuples(st.integers(0, len(VALID)), st.integers(0, 5), st.text(YAMLISH, max_size=3)), max_size=5))
+@given(
+    st.lists(
+        st.tuples(st.integers(0, len(VALID)), st.integers(0, 5), st.text(YAMLISH, max_size=3)), max_size=5
+    )
+)
 def test_mutated_frontmatter_never_raises(edits: list[tuple[int, int, str]]) -> None:
     text = VALID
     for at, cut, insert in edits:
@@ -593,10 +683,10 @@ def test_mutated_frontmatter_never_raises(edits: list[tuple[int, int, str]]) -> 
 def test_typical_frontmatter_is_fast() -> None:
     text = VALID * 1 + "system_prompt: |\n  Answer briefly.\n"
     parse_frontmatter(text, 1, OPENER)
-    start = time.perf_counter()
+    start = time.process_time()
     for _ in range(20):
         parse_frontmatter(text, 1, OPENER)
-    assert (time.perf_counter() - start) / 20 < 0.02  # loose bound for slow CI; ~1-2 ms locally
+    assert (time.process_time() - start) / 20 < 0.02  # loose bound for slow CI; ~1-2 ms locally
 
 
 # --------------------------------------------------------------------------
@@ -605,7 +695,9 @@ def test_typical_frontmatter_is_fast() -> None:
 
 def test_every_field_is_documented() -> None:
     for path, spec in schema.iter_fields():
-        assert spec.doc and (spec.doc[0].isupper() or spec.doc[0] == "`") and spec.doc.endswith((".", ")")), path
+        assert spec.doc and (spec.doc[0].isupper() or spec.doc[0] == "`") and spec.doc.endswith((".", ")")), (
+            path
+        )
         assert spec.type, path
         assert len(spec.doc) > 20, path
 
@@ -644,12 +736,12 @@ def test_aliased_long_lists_stay_fast() -> None:
     strings = ", ".join(f"m{i}" for i in range(3000))
     items = "".join("    - {path: x, include: *l}\n" for _ in range(3000))
     text = H + f"l: &l [{strings}]\ntraining:\n  sources:\n{items}"
-    start = time.perf_counter()
-    fm = parse_frontmatter(text, 1, OPENER)
-    assert time.perf_counter() - start < 2.0
+    fm, elapsed = timed_parse(text)
+    assert elapsed < 2.0
     assert [p.data["path"] for p in fm.problems] == ["l"]
-    bad = H + "training:\n  sources:\n" + "".join("    - {path: x, include: [1, 2, 3]}\n" for _ in range(3000))
-    start = time.perf_counter()
-    fm = parse_frontmatter(bad, 1, OPENER)
-    assert time.perf_counter() - start < 2.0
+    bad = (
+        H + "training:\n  sources:\n" + "".join("    - {path: x, include: [1, 2, 3]}\n" for _ in range(3000))
+    )
+    fm, elapsed = timed_parse(bad)
+    assert elapsed < 2.0
     assert not fm.ok and len(fm.problems) <= 500

@@ -149,3 +149,13 @@ def test_edits_keep_untouched_sections():
     assert after[0] is before[0] and after[2] is before[2] and after[1] is not before[1]
     assert [s.start_line for s in doc.model.sections] == [L - 1, L + 1, L + 4]
     assert doc.model.sections[1].content == "2\nmore"
+
+
+def test_reported_error_is_never_a_deferred_problem():
+    """`dlm_version: 0` fails before DLM validates the schema, so the missing
+    `base_model` (shown to the writer, marked deferred) is not DLM's error."""
+    doc = Document("---\ndlm_id: 01HZ4X7TGZM3J1A2B3C4D5E6F7\ndlm_version: 0\n---\nhello\n")
+    codes = {p.code: bool((p.data or {}).get("deferred")) for p in doc.model.problems}
+    assert codes.get("FM142") is False and True in codes.values()
+    error = doc.model.to_json()["error"]
+    assert (error["kind"], error["line"]) == ("UnsupportedMigrationError", 3)

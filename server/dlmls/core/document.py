@@ -266,7 +266,13 @@ class Model:
         if not out["ok"]:
             # The error DLM would stop at: it reads encoding, then the
             # frontmatter, then the body, and stops at the first failure.
-            fatal = [p for p in problems if p.stage == Stage.PARSE and p.severity == 1]
+            # Deferred problems (checks DLM never reaches after an earlier
+            # failure, e.g. the schema behind a bad `dlm_version`) are shown
+            # to the writer but are never the error DLM would report.
+            fatal = [
+                p for p in problems
+                if p.stage == Stage.PARSE and p.severity == 1 and not (p.data or {}).get("deferred")
+            ] or [p for p in problems if p.stage == Stage.PARSE and p.severity == 1]
             first = min(fatal, key=lambda p: (_dlm_phase(p.code), p.range.start_line, p.range.start_col))
             out["error"] = {"kind": dlm_error_kind(first.code), "code": first.code,
                             "line": first.range.start_line + 1, "col": first.range.start_col + 1,

@@ -27,6 +27,7 @@ out, since we report one problem per value rather than one per union branch.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import difflib
 import math
@@ -161,7 +162,9 @@ class _Loader(yaml.SafeLoader):
         except (yaml.YAMLError, _TooComplex, RecursionError, MemoryError):
             raise
         except Exception as exc:  # e.g. `!!int x`, a 5000-digit int, `2020-13-45`
-            raise ConstructorError(None, None, f"cannot read this {_tag_name(node.tag)} value: {exc}", node.start_mark) from None
+            raise ConstructorError(
+                None, None, f"cannot read this {_tag_name(node.tag)} value: {exc}", node.start_mark
+            ) from None
 
     def flatten_mapping(self, node: MappingNode) -> None:
         # PyYAML's algorithm unchanged (same mutation order, same errors), plus
@@ -310,7 +313,9 @@ def _compose_node(
                 event = loader.get_event()
                 tag = event.tag
                 is_seq = isinstance(event, SequenceStartEvent)
-                if not is_seq and not isinstance(event, MappingStartEvent):  # pragma: no cover - parser guarantees
+                if not is_seq and not isinstance(
+                    event, MappingStartEvent
+                ):  # pragma: no cover - parser guarantees
                     raise yaml.composer.ComposerError(None, None, "unexpected event", event.start_mark)
                 cls = SequenceNode if is_seq else MappingNode
                 if tag is None or tag == "!":
@@ -406,21 +411,21 @@ class _Text:
         return self.range(index, index)
 
 
-def _index_of(tx: _Text, line: int, col: int) -> int:
-    return tx.starts[line - tx.first_line] + col
-
-
 def _empty(r: Range) -> bool:
     return r.start_line == r.end_line and r.start_col == r.end_col
 
 
+# A duplicate key: (path, the key as written, range of an ignored occurrence, range of the winner).
+_Dup = tuple[tuple[Any, ...], str, Range, Range]
+
+
 def _walk_positions(
     comp: _Composed, constructed: dict[Node, Any], tx: _Text
-) -> tuple[dict[tuple[Any, ...], KeyPosition], list[tuple[tuple[Any, ...], Range, Range]]]:
+) -> tuple[dict[tuple[Any, ...], KeyPosition], list[_Dup]]:
     """Positions of every key and value reachable without following an alias,
-    plus duplicate keys as (path, earlier key range, winning key range)."""
+    plus the duplicate keys."""
     positions: dict[tuple[Any, ...], KeyPosition] = {}
-    dups: list[tuple[tuple[Any, ...], Range, Range]] = []
+    dups: list[_Dup] = []
     root = comp.root
     if root is None:
         return positions, dups
@@ -438,14 +443,15 @@ def _walk_positions(
     while stack:
         path, node = stack.pop()
         if isinstance(node, MappingNode):
-            seen: dict[Any, list[Range]] = {}
+            seen: dict[Any, list[Node]] = {}
             for key_node, _ in comp.own_pairs.get(id(node), ()):
-                if key_node.tag == "tag:yaml.org,2002:merge" or key_node not in constructed:
-                    continue
-                seen.setdefault(constructed[key_node], []).append(span(key_node, None))
-            for key, ranges in seen.items():
-                for earlier in ranges[:-1]:
-                    dups.append(((*path, key), earlier, ranges[-1]))
+                if key_node.tag != "tag:yaml.org,2002:merge" and key_node in constructed:
+                    seen.setdefault(constructed[key_node], []).append(key_node)
+            for key, nodes in seen.items():
+                winner = span(nodes[-1], None)
+                for earlier in nodes[:-1]:
+                    written = tx.text[earlier.start_mark.index : tight[id(earlier)]]
+                    dups.append(((*path, key), written, span(earlier, None), winner))
             effective: dict[Any, tuple[Node, Node]] = {}
             for pair in node.value:
                 if pair[0] in constructed:
@@ -475,16 +481,30 @@ def _walk_positions(
 
 # Rust's `char::is_whitespace` (Unicode White_Space): what pydantic-core trims
 # from numeric strings. Unlike `str.strip()` it leaves \x1c-\x1f alone.
-_RUST_WS: Final[str] = "\t\n\x0b\x0c\r \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u2028\u2029\u202f\u205f\u3000"
+_RUST_WS: Final[str] = (
+    "\t\n\x0b\x0c\r \x85\xa0\u1680"
+    + "".join(map(chr, range(0x2000, 0x200B)))
+    + "\u2028\u2029\u202f\u205f\u3000"
+)
 _I64_TEXT_RE: Final[re.Pattern[str]] = re.compile(r"[+-]?[0-9]+", re.ASCII)
 _JSON_INT_RE: Final[re.Pattern[str]] = re.compile(r"-?(?:0|[1-9][0-9]*)", re.ASCII)
 _FLOAT_RE: Final[re.Pattern[str]] = re.compile(
     r"[+-]?(?:inf|infinity|nan|(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:e[+-]?[0-9]+)?)", re.ASCII | re.IGNORECASE
 )
 _BOOL_STR: Final[dict[str, bool]] = {
-    "0": False, "f": False, "n": False, "no": False, "off": False, "false": False,
-    "1": True, "t": True, "y": True, "on": True, "yes": True, "true": True,
-}  # fmt: skip
+    "0": False,
+    "f": False,
+    "n": False,
+    "no": False,
+    "off": False,
+    "false": False,
+    "1": True,
+    "t": True,
+    "y": True,
+    "on": True,
+    "yes": True,
+    "true": True,
+}
 _I64: Final[float] = 2.0**63
 
 
@@ -751,8 +771,17 @@ class _Validator:
         # YAML aliases can repeat one long list thousands of times.
         self.valid_lists: dict[int, list[Any]] = {}
 
-    def err(self, loc: tuple[Any, ...], at: tuple[Any, ...], part: str, code: str, msg: str, *,
-            deferred: bool = False, **extra: Any) -> None:  # fmt: skip
+    def err(
+        self,
+        loc: tuple[Any, ...],
+        at: tuple[Any, ...],
+        part: str,
+        code: str,
+        msg: str,
+        *,
+        deferred: bool = False,
+        **extra: Any,
+    ) -> None:
         self.errors.append(_Err(loc, at, part, code, msg, deferred or self.base_deferred, extra or None))
         if len(self.errors) > 2 * MAX_PROBLEMS:
             # A deferred error always comes with a non-deferred one, so the
@@ -761,7 +790,9 @@ class _Validator:
 
     # Each check returns (valid, value-or-default).
 
-    def check(self, spec: FieldSpec, value: Any, loc: tuple[Any, ...], at: tuple[Any, ...]) -> tuple[bool, Any]:
+    def check(
+        self, spec: FieldSpec, value: Any, loc: tuple[Any, ...], at: tuple[Any, ...]
+    ) -> tuple[bool, Any]:
         label = _dotted(loc)
         kind = spec.kind
         if value is None and spec.nullable:
@@ -779,8 +810,13 @@ class _Validator:
                 return True, value
             if isinstance(value, _SEQUENCE_TYPES):
                 return self.check_list(spec, value, loc, at)
-            self.err(loc, at, "value", "FM120",
-                     f"{label} must be \"auto\" or a list of module names, got {_describe(value)}")  # fmt: skip
+            self.err(
+                loc,
+                at,
+                "value",
+                "FM120",
+                f'{label} must be "auto" or a list of module names, got {_describe(value)}',
+            )
             return False, spec.default_value()
         if kind is Kind.AUTO_OR_INT:
             if isinstance(value, str) and value == "auto":
@@ -789,10 +825,18 @@ class _Validator:
                 n = _to_int(value)
             except _Bad as bad:
                 got = bad.why or _describe(value)
-                self.err(loc, at, "value", "FM120", f"{label} must be \"auto\" or a positive integer, got {got}")
+                self.err(
+                    loc, at, "value", "FM120", f'{label} must be "auto" or a positive integer, got {got}'
+                )
                 return False, spec.default_value()
             if n < 1:
-                self.err(loc, at, "value", "FM121", f"{label} must be \"auto\" or a positive integer, got {_int_text(n)}")
+                self.err(
+                    loc,
+                    at,
+                    "value",
+                    "FM121",
+                    f'{label} must be "auto" or a positive integer, got {_int_text(n)}',
+                )
                 return False, spec.default_value()
             return True, n
         if kind is Kind.ENUM:
@@ -804,8 +848,14 @@ class _Validator:
                 folded = [e for e in spec.enum if e.lower() == value.strip().lower()]
                 if folded:
                     hint = f" (values are case- and space-sensitive: write {folded[0]})"
-            self.err(loc, at, "value", "FM122", f"{label} must be one of {allowed}; got {_describe(value)}{hint}",
-                     allowed=list(spec.enum))  # fmt: skip
+            self.err(
+                loc,
+                at,
+                "value",
+                "FM122",
+                f"{label} must be one of {allowed}; got {_describe(value)}{hint}",
+                allowed=list(spec.enum),
+            )
             return False, spec.default_value()
         try:
             if kind is Kind.STR:
@@ -831,17 +881,26 @@ class _Validator:
                 return False, spec.default_value()
             if spec.pattern and not ULID_RE.fullmatch(out):
                 hint = " (ULIDs use uppercase letters)" if ULID_RE.fullmatch(out.upper()) else ""
-                self.err(loc, at, "value", "FM123",
-                         f"{label} must be a 26-character ULID (digits and uppercase letters except I, L, O, U), "
-                         f"got {_describe(out)}{hint}")  # fmt: skip
+                self.err(
+                    loc,
+                    at,
+                    "value",
+                    "FM123",
+                    f"{label} must be a 26-character ULID (digits and uppercase letters except I, L, O, U), "
+                    f"got {_describe(out)}{hint}",
+                )
                 return False, spec.default_value()
             return True, out
         if kind in (Kind.INT, Kind.FLOAT) and not _in_range(spec, out):
-            self.err(loc, at, "value", "FM121", f"{label} must be {_range_phrase(spec)}, got {_describe(value)}")
+            self.err(
+                loc, at, "value", "FM121", f"{label} must be {_range_phrase(spec)}, got {_describe(value)}"
+            )
             return False, spec.default_value()
         return True, out
 
-    def type_error(self, spec: FieldSpec, value: Any, loc: tuple[Any, ...], at: tuple[Any, ...], why: str) -> None:
+    def type_error(
+        self, spec: FieldSpec, value: Any, loc: tuple[Any, ...], at: tuple[Any, ...], why: str
+    ) -> None:
         label = _dotted(loc)
         got = why or _describe(value)
         kind = spec.kind
@@ -877,8 +936,13 @@ class _Validator:
             elif f.required:
                 where = (at, "value") if loc else ((), "opener")
                 what = f" ({f.type})" if f.type else ""
-                self.err((*loc, f.name), where[0], where[1], "FM112",
-                         f"missing required key {f.name!r}{what} in {label}")  # fmt: skip
+                self.err(
+                    (*loc, f.name),
+                    where[0],
+                    where[1],
+                    "FM112",
+                    f"missing required key {f.name!r}{what} in {label}",
+                )
                 fok, fv = False, None
             else:
                 fok, fv = True, f.default_value()
@@ -894,8 +958,13 @@ class _Validator:
                 self.unknown_key(spec, k, loc, at)
             else:
                 ok = False
-                self.err((*loc, _loc_part(k)), (*at, k), "key", "FM111",
-                         f"keys must be strings, got {_describe(k)} (put the key in quotes)")  # fmt: skip
+                self.err(
+                    (*loc, _loc_part(k)),
+                    (*at, k),
+                    "key",
+                    "FM111",
+                    f"keys must be strings, got {_describe(k)} (put the key in quotes)",
+                )
         return ok, out, status
 
     def unknown_key(self, spec: FieldSpec, k: str, loc: tuple[Any, ...], at: tuple[Any, ...]) -> None:
@@ -907,17 +976,28 @@ class _Validator:
         msg = f"unknown key {_short(k)} {where}"
         if k == "dpo" and loc == ("training",):
             suggestions = ["preference"]
-            msg += " (training.dpo was renamed training.preference in dlm_version 2; only version-1 documents may use it)"
+            msg += (
+                " (training.dpo was renamed training.preference in dlm_version 2;"
+                " only version-1 documents may use it)"
+            )
         elif suggestions:
             msg += f" (did you mean {' or '.join(suggestions)}?)"
         elif k in _ALL_PATHS:
             msg += f" (it belongs at {' or '.join(_ALL_PATHS[k])})"
         self.err((*loc, k), (*at, k), "key", "FM110", msg, suggestions=suggestions)
 
-    def check_map(self, spec: FieldSpec, value: Any, loc: tuple[Any, ...], at: tuple[Any, ...]) -> tuple[bool, Any]:
+    def check_map(
+        self, spec: FieldSpec, value: Any, loc: tuple[Any, ...], at: tuple[Any, ...]
+    ) -> tuple[bool, Any]:
         label = _dotted(loc)
         if not isinstance(value, dict):
-            self.err(loc, at, "value", "FM120", f"{label} must be a mapping of adapter names to settings, got {_describe(value)}")
+            self.err(
+                loc,
+                at,
+                "value",
+                "FM120",
+                f"{label} must be a mapping of adapter names to settings, got {_describe(value)}",
+            )
             return False, None
         assert spec.item is not None
         ok = True
@@ -929,8 +1009,13 @@ class _Validator:
                 name = _to_str(key)
             except _Bad as bad:
                 ok = False
-                self.err((*loc, kloc, "[key]"), (*at, key), "key", "FM111",
-                         f"adapter names must be strings, got {bad.why or _describe(key)}")  # fmt: skip
+                self.err(
+                    (*loc, kloc, "[key]"),
+                    (*at, key),
+                    "key",
+                    "FM111",
+                    f"adapter names must be strings, got {bad.why or _describe(key)}",
+                )
                 name = None
             iok, iv = self.check(spec.item, item, (*loc, kloc), (*at, key))
             ok = ok and iok
@@ -938,20 +1023,34 @@ class _Validator:
                 out[name] = iv
                 originals[name] = key
         if not value:
-            self.err(loc, at, "value", "FM125",
-                     f"{label} is empty: declare at least one adapter, or remove the key for the single-adapter shorthand")  # fmt: skip
+            self.err(
+                loc,
+                at,
+                "value",
+                "FM125",
+                f"{label} is empty: declare at least one adapter, "
+                "or remove the key for the single-adapter shorthand",
+            )
             return False, None
         # DLM checks the names only once every entry validated.
         names_ok = True
         for name, key in originals.items():
             if not ADAPTER_NAME_RE.fullmatch(name):
                 names_ok = False
-                self.err(loc, (*at, key), "key", "FM124",
-                         f"{_short(name)} is not a valid adapter name: use a lowercase letter, then lowercase "
-                         f"letters, digits or _ (at most 32 characters)", deferred=not ok)  # fmt: skip
+                self.err(
+                    loc,
+                    (*at, key),
+                    "key",
+                    "FM124",
+                    f"{_short(name)} is not a valid adapter name: use a lowercase letter, then lowercase "
+                    f"letters, digits or _ (at most 32 characters)",
+                    deferred=not ok,
+                )
         return ok and names_ok, out
 
-    def check_list(self, spec: FieldSpec, value: Any, loc: tuple[Any, ...], at: tuple[Any, ...]) -> tuple[bool, Any]:
+    def check_list(
+        self, spec: FieldSpec, value: Any, loc: tuple[Any, ...], at: tuple[Any, ...]
+    ) -> tuple[bool, Any]:
         label = _dotted(loc)
         if not isinstance(value, _SEQUENCE_TYPES):
             what = "list of source directives" if spec.item and spec.item.kind is Kind.MODEL else "list"
@@ -972,7 +1071,9 @@ class _Validator:
             self.valid_lists[id(value)] = out
         return ok, out
 
-    def check_training(self, spec: FieldSpec, value: Any, loc: tuple[Any, ...], at: tuple[Any, ...]) -> tuple[bool, Any]:
+    def check_training(
+        self, spec: FieldSpec, value: Any, loc: tuple[Any, ...], at: tuple[Any, ...]
+    ) -> tuple[bool, Any]:
         ok, out, status = self.check_model(spec, value, loc, at)
         if not isinstance(value, dict):
             return ok, out
@@ -991,10 +1092,15 @@ class _Validator:
                 count = None
             if count is not None and count < 2:
                 gate_failed = True
-                self.err(loc, (*at, "gate", "enabled"), "value", "FM130",
-                         f"training.gate.enabled is true but training.adapters declares {count} adapter"
-                         f"{'' if count == 1 else 's'}: the gate routes between two or more named adapters",
-                         deferred=not ok)  # fmt: skip
+                self.err(
+                    loc,
+                    (*at, "gate", "enabled"),
+                    "value",
+                    "FM130",
+                    f"training.gate.enabled is true but training.adapters declares {count} adapter"
+                    f"{'' if count == 1 else 's'}: the gate routes between two or more named adapters",
+                    deferred=not ok,
+                )
         if "adapters" in value and adapters_raw is not None:
             for key in FLAT_ADAPTER_KEYS:
                 if key not in value or not status.get(key):
@@ -1003,10 +1109,16 @@ class _Validator:
                 assert f is not None
                 if out[key] != f.default:
                     shown = _describe(out[key]) if not isinstance(out[key], list) else "a list"
-                    self.err(loc, (*at, key), "key", "FM131",
-                             f"training.{key} is {shown}, but training.adapters is declared: the flat per-adapter "
-                             f"keys must stay at their defaults ({key}: {_yaml_default(f)}); set it inside each "
-                             f"adapter instead", deferred=not ok or gate_failed)  # fmt: skip
+                    self.err(
+                        loc,
+                        (*at, key),
+                        "key",
+                        "FM131",
+                        f"training.{key} is {shown}, but training.adapters is declared: the flat per-adapter "
+                        f"keys must stay at their defaults ({key}: {_yaml_default(f)}); set it inside each "
+                        f"adapter instead",
+                        deferred=not ok or gate_failed,
+                    )
         return ok, out
 
 
@@ -1043,9 +1155,14 @@ def _migrate_v1(
         out["training"] = t
         return out
     if "preference" in t:
-        lints.append((("training", "preference"), _key_range(positions, ("training", "preference")),
-                      "training.preference is replaced by the migrated training.dpo block in this version-1 "
-                      "document (DLM ignores it); keep only one of them"))  # fmt: skip
+        lints.append(
+            (
+                ("training", "preference"),
+                _key_range(positions, ("training", "preference")),
+                "training.preference is replaced by the migrated training.dpo block in this version-1 "
+                "document (DLM ignores it); keep only one of them",
+            )
+        )
     dpo_pos = positions.get(("training", "dpo"))
     if dpo_pos is not None:
         positions[("training", "preference")] = dpo_pos
@@ -1071,9 +1188,14 @@ def _migrate_v1(
             if pos is not None:
                 positions[("training", "preference", *DPO_MIGRATION[key])] = pos
         else:
-            lints.append((src, _key_range(positions, src),
-                          f"training.dpo.{key} is dropped when DLM migrates this version-1 document "
-                          f"(only {', '.join(DPO_MIGRATION)} are carried over to training.preference)"))  # fmt: skip
+            lints.append(
+                (
+                    src,
+                    _key_range(positions, src),
+                    f"training.dpo.{key} is dropped when DLM migrates this version-1 document "
+                    f"(only {', '.join(DPO_MIGRATION)} are carried over to training.preference)",
+                )
+            )
     t["preference"] = preference
     out["training"] = t
     return out
@@ -1090,7 +1212,9 @@ def parse_frontmatter(yaml_text: str, first_line: int = 1, opener: Range | None 
     try:
         return _parse(yaml_text, first_line, opener)
     except Exception as exc:  # pragma: no cover - a bug; keep the editor alive
-        p = error("FM199", opener, f"internal error while checking the frontmatter: {type(exc).__name__}: {exc}")
+        p = error(
+            "FM199", opener, f"internal error while checking the frontmatter: {type(exc).__name__}: {exc}"
+        )
         return Frontmatter(None, ROOT.default_value(), None, None, None, {}, [p])
 
 
@@ -1102,8 +1226,9 @@ def _parse(text: str, first_line: int, opener: Range) -> Frontmatter:
         return Frontmatter(None, ROOT.default_value(), None, None, None, {}, [p])
 
     positions: dict[tuple[Any, ...], KeyPosition] = {}
-    dups: list[tuple[tuple[Any, ...], Range, Range]] = []
-    if not text.strip():  # DLM: `yaml.safe_load(t) if t.strip() else {}` (str.strip, not YAML's idea of blank)
+    dups: list[_Dup] = []
+    # DLM: `yaml.safe_load(t) if t.strip() else {}`, with str.strip's idea of blank, not YAML's.
+    if not text.strip():
         raw: Any = {}
     else:
         loader: _Loader | None = None
@@ -1115,8 +1240,13 @@ def _parse(text: str, first_line: int, opener: Range) -> Frontmatter:
         except yaml.reader.ReaderError as exc:
             ch = exc.character
             shown = f"U+{ch:04X}" if isinstance(ch, int) else repr(ch)
-            return fail(error("FM100", tx.point(exc.position),
-                              f"invalid YAML: character {shown} is not allowed in YAML text"))  # fmt: skip
+            return fail(
+                error(
+                    "FM100",
+                    tx.point(exc.position),
+                    f"invalid YAML: character {shown} is not allowed in YAML text",
+                )
+            )
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             rng = tx.point(mark.index) if mark is not None else opener
@@ -1136,11 +1266,16 @@ def _parse(text: str, first_line: int, opener: Range) -> Frontmatter:
         got = "nothing (only comments or an empty document)" if raw is None else _describe(raw)
         return fail(error("FM103", rng, f"the frontmatter must be a mapping of keys to values, got {got}"))
 
-    for path, earlier, later in dups:
-        written = text[_index_of(tx, earlier.start_line, earlier.start_col) : _index_of(tx, earlier.end_line, earlier.end_col)]
-        problems.append(warning("FM150", earlier,
-                                f"duplicate key {_short(written)}: this one is ignored, the one on line "
-                                f"{later.start_line + 1} wins", path=_dotted(tuple(map(_loc_part, path)))))  # fmt: skip
+    for path, written, earlier, later in dups:
+        problems.append(
+            warning(
+                "FM150",
+                earlier,
+                f"duplicate key {_short(written)}: this one is ignored, the one on line "
+                f"{later.start_line + 1} wins",
+                path=_dotted(tuple(map(_loc_part, path))),
+            )
+        )
 
     # --- dlm_version, exactly as dlm.doc.versioned.validate_versioned ---
     version = raw.get("dlm_version", 1)
@@ -1150,22 +1285,39 @@ def _parse(text: str, first_line: int, opener: Range) -> Frontmatter:
     vat = ("dlm_version",)
     vrange = _find_range(positions, vat, "value", opener)
     if not isinstance(version, int) or isinstance(version, bool):
-        problems.append(error("FM140", vrange,
-                              f"dlm_version must be an integer, got {type(version).__name__} "
-                              f"({_describe(version)}); write e.g. dlm_version: {CURRENT_SCHEMA_VERSION}",
-                              path="dlm_version"))  # fmt: skip
+        problems.append(
+            error(
+                "FM140",
+                vrange,
+                f"dlm_version must be an integer, got {type(version).__name__} "
+                f"({_describe(version)}); write e.g. dlm_version: {CURRENT_SCHEMA_VERSION}",
+                path="dlm_version",
+            )
+        )
         deferred = True
     else:
         written_version = version
         if version > CURRENT_SCHEMA_VERSION:
-            problems.append(error("FM141", vrange,
-                                  f"dlm_version {_int_text(version)} is newer than this parser supports "
-                                  f"({CURRENT_SCHEMA_VERSION}): upgrade dlm", path="dlm_version"))  # fmt: skip
+            problems.append(
+                error(
+                    "FM141",
+                    vrange,
+                    f"dlm_version {_int_text(version)} is newer than this parser supports "
+                    f"({CURRENT_SCHEMA_VERSION}): upgrade dlm",
+                    path="dlm_version",
+                )
+            )
             skip_schema = True
         elif version < 1:
-            problems.append(error("FM142", vrange,
-                                  f"dlm_version {_int_text(version)} is not supported: versions start at 1 "
-                                  f"(DLM has no migration from it)", path="dlm_version"))  # fmt: skip
+            problems.append(
+                error(
+                    "FM142",
+                    vrange,
+                    f"dlm_version {_int_text(version)} is not supported: versions start at 1 "
+                    f"(DLM has no migration from it)",
+                    path="dlm_version",
+                )
+            )
             deferred = True
 
     lints: list[tuple[tuple[Any, ...], Range | None, str]] = []
@@ -1175,8 +1327,7 @@ def _parse(text: str, first_line: int, opener: Range) -> Frontmatter:
     if not skip_schema and not deferred:
         migrated = {**migrated, "dlm_version": CURRENT_SCHEMA_VERSION}
     for at, rng, msg in lints:
-        problems.append(warning("FM151", rng or opener, msg,
-                                path=_dotted(tuple(map(_loc_part, at)))))  # fmt: skip
+        problems.append(warning("FM151", rng or opener, msg, path=_dotted(tuple(map(_loc_part, at)))))
 
     values: dict[str, Any] = ROOT.default_value()
     if not skip_schema:
@@ -1184,18 +1335,24 @@ def _parse(text: str, first_line: int, opener: Range) -> Frontmatter:
         to_check = migrated
         if deferred:  # the version already failed; check the rest as if current
             to_check = {k: val for k, val in migrated.items() if k != "dlm_version"}
-        try:
+        with contextlib.suppress(_Enough):
             _, values, _ = v.check_model(ROOT, to_check, (), ())
-        except _Enough:
-            pass
         for e in v.errors:
             data: dict[str, Any] = {"path": _dotted(e.loc)}
             if e.extra:
                 data.update(e.extra)
             if e.deferred:
                 data["deferred"] = True
-            problems.append(Problem(e.code, Severity.ERROR, _find_range(positions, e.at, e.part, opener),
-                                    e.message, Stage.PARSE, data))  # fmt: skip
+            problems.append(
+                Problem(
+                    e.code,
+                    Severity.ERROR,
+                    _find_range(positions, e.at, e.part, opener),
+                    e.message,
+                    Stage.PARSE,
+                    data,
+                )
+            )
     ok_version = not deferred and not skip_schema
     values["dlm_version"] = CURRENT_SCHEMA_VERSION if ok_version else written_version
 
@@ -1219,7 +1376,9 @@ def _key_range(positions: dict[tuple[Any, ...], KeyPosition], at: tuple[Any, ...
     return pos.key if pos is not None else None
 
 
-def _find_range(positions: dict[tuple[Any, ...], KeyPosition], at: tuple[Any, ...], part: str, opener: Range) -> Range:
+def _find_range(
+    positions: dict[tuple[Any, ...], KeyPosition], at: tuple[Any, ...], part: str, opener: Range
+) -> Range:
     if part == "opener":
         return opener
     path = at

@@ -127,9 +127,10 @@ _LORA_ALPHA_DOC = """LoRA scaling numerator: updates are scaled by `lora_alpha /
 Commonly set to twice the rank."""
 _LORA_DROPOUT_DOC = """Dropout probability applied inside the LoRA layers during training
 (regularisation against over-fitting on small documents)."""
-_TARGET_MODULES_DOC = """Which modules of the base model get LoRA weights: `auto` lets DLM pick
-the projection layers its registry lists for the base model; otherwise a list
-of module names (e.g. `[q_proj, v_proj]`)."""
+_TARGET_MODULES_DOC = """Which modules of the base model get LoRA weights: `auto` (the default)
+means the projection layers DLM's model registry lists for the base model;
+otherwise a list of module names (e.g. `[q_proj, v_proj]`). Note that DLM 0.10
+validates a list here but its trainer still uses the registry's modules."""
 _LEARNING_RATE_DOC = """Peak learning rate of the optimizer (the scheduler warms up to it and
 then decays). LoRA usually wants 1e-4 to 3e-4. Must be greater than 0."""
 
@@ -335,7 +336,13 @@ _LEGACY_DPO = _f(
     `method` becomes `dpo`. Other keys in it are dropped. Not allowed in
     documents with `dlm_version` 2 or later.""",
     fields=(
-        _f("enabled", Kind.BOOL, "boolean", "Run the DPO phase (becomes `preference.enabled`).", default=False),
+        _f(
+            "enabled",
+            Kind.BOOL,
+            "boolean",
+            "Run the DPO phase (becomes `preference.enabled`).",
+            default=False,
+        ),
         _f(
             "beta",
             Kind.FLOAT,
@@ -373,7 +380,8 @@ _LEGACY_DPO = _f(
             "reference",
             Kind.ENUM,
             "pre_dpo_adapter | base | pre_adapter",
-            "DPO reference model (becomes `preference.reference`; `pre_dpo_adapter` is renamed `pre_adapter`).",
+            "DPO reference model (becomes `preference.reference`; "
+            "`pre_dpo_adapter` is renamed `pre_adapter`).",
             default="pre_dpo_adapter",
             enum=("pre_dpo_adapter", "base", "pre_adapter"),
         ),
@@ -437,7 +445,9 @@ _GATE = _f(
             ge=8,
             le=2048,
         ),
-        _f("steps", Kind.INT, "integer 1..10000", "Training steps for the gate.", default=200, ge=1, le=10000),
+        _f(
+            "steps", Kind.INT, "integer 1..10000", "Training steps for the gate.", default=200, ge=1, le=10000
+        ),
         _f(
             "lr",
             Kind.FLOAT,
@@ -751,9 +761,10 @@ ROOT: Final[FieldSpec] = _f(
             "system_prompt",
             Kind.STR,
             "string or null",
-            """Optional system prompt for the trained model. DLM stores it with the
-            document; export can write it as the Ollama Modelfile `SYSTEM` line
-            (surrounding whitespace stripped; an empty prompt means none).""",
+            """Optional system prompt for the trained model (a string, or `null` for
+            none). DLM 0.10 validates it and keeps it when rewriting the file, but
+            `dlm export` does not yet pass it into the Ollama Modelfile's `SYSTEM`
+            line.""",
             nullable=True,
         ),
     ),
@@ -846,7 +857,9 @@ def enum_values(path: tuple[str | int, ...], *, version: int = CURRENT_SCHEMA_VE
     return values
 
 
-def iter_fields(spec: FieldSpec = ROOT, prefix: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], FieldSpec]]:
+def iter_fields(
+    spec: FieldSpec = ROOT, prefix: tuple[str, ...] = ()
+) -> Iterator[tuple[tuple[str, ...], FieldSpec]]:
     """Every key of the schema with its path; `<name>` and `[]` stand for map keys and list items."""
     for child in spec.fields:
         path = (*prefix, child.name)
@@ -861,5 +874,4 @@ def iter_fields(spec: FieldSpec = ROOT, prefix: tuple[str, ...] = ()) -> Iterato
 
 def defaults() -> dict[str, Any]:
     """The frontmatter DLM would use if every optional key were absent (required keys are None)."""
-    out = ROOT.default_value()
-    return out
+    return ROOT.default_value()

@@ -14,10 +14,10 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
 from dlmls import __version__
-from dlmls.lsp import diagnostics, workspace
+from dlmls.lsp import diagnostics, folding, hover, semantic_tokens, symbols, workspace
 from dlmls.lsp.positions import encoding_name
 
-FEATURES = (workspace, diagnostics)
+FEATURES = (workspace, diagnostics, symbols, folding, semantic_tokens, hover)
 
 
 class DlmLanguageServer(LanguageServer):
