@@ -36,10 +36,10 @@ PIP=("$VENV/bin/python" -m pip --disable-pip-version-check)
 # torch would pull a multi-GB CUDA build.
 echo "setup: torch==$TORCH_VERSION" >&2
 "${PIP[@]}" install -q "torch==$TORCH_VERSION" >&2
-echo "setup: dlmls (compiles the grammar) and test tools" >&2
+echo "setup: dlmls (compiles the grammar), the training stack and test tools" >&2
 # Editable, so the tests and the dlmls command always run the working tree;
 # the grammar extension is compiled in place (and again when its C changes).
-"${PIP[@]}" install -q -e ".[test]" >&2
+"${PIP[@]}" install -q -e ".[train,test]" >&2
 # DLM's reference implementation: the oracle of the conformance and
 # differential tests. Its parser needs only pyyaml and pydantic (in the
 # test extra); its declared dependencies are the whole ML stack.
