@@ -22,6 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 from generate import generate  # noqa: E402
+from results import record  # noqa: E402
 
 from dlmls.core.document import Document, build_model, new_parser  # noqa: E402
 
@@ -89,18 +90,9 @@ def main() -> None:
     print(table)
     print(f"\nmachine: {machine}")
     if args.write:
-        path = Path(__file__).parent / "RESULTS.md"
-        text = path.read_text() if path.exists() else "# Benchmark results\n"
-        start, end = "<!-- core:start -->", "<!-- core:end -->"
-        block = (f"{start}\n## Document model (`benchmarks/bench_core.py`)\n\n"
-                 f"{time.strftime('%Y-%m-%d')}, {machine}, medians of {args.runs} full runs and "
-                 f"{args.runs * 4} edits each.\n\n{table}\n{end}")
-        if start in text:
-            text = text[: text.index(start)] + block + text[text.index(end) + len(end):]
-        else:
-            text = text.rstrip() + "\n\n" + block + "\n"
-        path.write_text(text)
-
+        record("core", f"## Document model (`benchmarks/bench_core.py`)\n\n"
+                       f"{time.strftime('%Y-%m-%d')}, {machine}, medians of {args.runs} full runs and "
+                       f"{args.runs * 4} edits each.\n\n{table}")
 
 if __name__ == "__main__":
     main()

@@ -187,10 +187,12 @@ class Model:
         pos = base
         while row < line:
             nl = src.find(b"\n", pos)
-            cr = src.find(b"\r", pos)
+            # Look for a CR only up to the next LF: an unbounded search would
+            # scan the rest of the buffer on every line of a CR-free file.
+            cr = src.find(b"\r", pos, nl if nl >= 0 else len(src))
             if nl < 0 and cr < 0:
                 return len(src), len(src)
-            if cr < 0 or (0 <= nl < cr):
+            if cr < 0:
                 pos = nl + 1
             else:
                 pos = cr + 2 if src[cr + 1 : cr + 2] == b"\n" else cr + 1
