@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
+from pygls.protocol.language_server import lsp_method
 
 from dlmls import __version__
 from dlmls.lsp import diagnostics, folding, hover, semantic_tokens, symbols, workspace
@@ -20,11 +22,41 @@ from dlmls.lsp.positions import encoding_name
 FEATURES = (workspace, diagnostics, symbols, folding, semantic_tokens, hover)
 
 
+class DlmProtocol(LanguageServerProtocol):
+    """pygls's protocol without its own copy of every open document.
+
+    pygls keeps each open text in its workspace and splices every change
+    into it (a few milliseconds per keystroke on a 1 MB document, and a
+    second copy in memory). dlmls keeps the text in its core `Document`s
+    (`workspace.DocumentStore`), so these three notifications go straight to
+    the registered handlers.
+    """
+
+    def _user_handler(self, method: str):  # type: ignore[no-untyped-def]
+        return self.fm.features.get(method)
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
+    def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams):  # type: ignore[override]
+        if (handler := self._user_handler(types.TEXT_DOCUMENT_DID_OPEN)) is not None:
+            yield handler, (params,), None
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams):  # type: ignore[override]
+        if (handler := self._user_handler(types.TEXT_DOCUMENT_DID_CHANGE)) is not None:
+            yield handler, (params,), None
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
+    def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams):  # type: ignore[override]
+        if (handler := self._user_handler(types.TEXT_DOCUMENT_DID_CLOSE)) is not None:
+            yield handler, (params,), None
+
+
 class DlmLanguageServer(LanguageServer):
     """pygls's server plus the state dlmls features share."""
 
     def __init__(self) -> None:
-        super().__init__("dlmls", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        super().__init__("dlmls", __version__, protocol_cls=DlmProtocol,
+                         text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
         self.documents = workspace.DocumentStore()
         self.diagnostics: diagnostics.Publisher | None = None
 
