@@ -13,7 +13,10 @@ from setuptools import Extension, find_packages, setup
 setup(
     packages=[*find_packages("server"), "tree_sitter_dlm"],
     package_dir={"": "server", "tree_sitter_dlm": "grammar/bindings/python/tree_sitter_dlm"},
-    package_data={"tree_sitter_dlm": ["py.typed", "queries/*.scm"], "dlmls": ["py.typed", "data/*"]},
+    package_data={
+        "tree_sitter_dlm": ["py.typed", "queries/*.scm"],
+        "dlmls": ["py.typed", "data/*", "core/*.tsv"],  # core/base_models.tsv: the base-model registry
+    },
     ext_modules=[
         Extension(
             name="tree_sitter_dlm._binding",

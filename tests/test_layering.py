@@ -14,7 +14,13 @@ FORBIDDEN = (*ML, "pygls", "lsprotocol")
 LAYERS = {
     "dlmls.core.document": FORBIDDEN,
     "dlmls.core.frontmatter": FORBIDDEN,
+    "dlmls.core.completion": FORBIDDEN,
+    "dlmls.core.navigation": FORBIDDEN,
+    "dlmls.core.crosscheck": FORBIDDEN,
     "dlmls.cli": FORBIDDEN,
+    "dlmls.jobs": FORBIDDEN,  # the CLI's train/prompt and the server run jobs through it
+    "dlmls.jobs.format": FORBIDDEN,
+    "dlmls.worker.loop": FORBIDDEN,  # the engine (and torch) load at the first job: the handshake stays fast
     "dlmls.lsp.server": ML,
 }
 

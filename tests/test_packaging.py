@@ -1,5 +1,6 @@
-"""`pip install .` builds one distribution from source: the dlmls package,
-the compiled grammar extension and its query files, and the `dlmls` command."""
+"""`pip install .` builds one distribution from source: the dlmls package
+(with its data files), the compiled grammar extension and its query files,
+and the `dlmls` command."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ def test_wheel_contains_package_extension_queries_and_command(tmp_path: Path):
     (wheel,) = tmp_path.glob("dlmls-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "dlmls/core/document.py" in names and "dlmls/cli.py" in names
+    assert "dlmls/core/base_models.tsv" in names  # the base-model registry the cross-checks read
     assert any(n.startswith("tree_sitter_dlm/_binding") and n.endswith(".so") for n in names)
     for query in ("highlights", "injections", "folds"):
         assert f"tree_sitter_dlm/queries/{query}.scm" in names

@@ -1,5 +1,5 @@
-"""`dlmls` on the command line: check documents and run the language server
-(more commands come with the training worker).
+"""`dlmls` on the command line: check documents, train and prompt their adapters, run the
+language server.
 
 `dlmls check FILE...` prints every problem in the compiler format editors and
 CI logs understand (`path:line:col: severity: message [CODE] (range)`), with
@@ -8,20 +8,59 @@ model in the shape of DLM's reference parse plus the problems. The exit
 status is 0 when no file has an error, 1 when one has, 2 on usage errors or
 unreadable files.
 
+`dlmls train FILE` and `dlmls prompt FILE QUESTION` run one job on the
+training worker through the same `dlmls.jobs` client the language server
+uses, so the terminal and the editor share one path. They refuse a document
+with errors (printed as `check` prints them), show progress on stderr (a
+redrawn bar on a terminal, plain lines otherwise), cancel the job cleanly on
+Ctrl-C (the worker is told; a second Ctrl-C kills it; the store keeps its
+previous version) and exit with `EXIT_*` below.
+
 `dlmls serve` runs the language server on stdin/stdout (what editors spawn),
 or on a TCP socket with `--tcp HOST:PORT` (for debugging with a client that
-connects). The server's modules are imported only by this subcommand, so
-`dlmls check` never loads pygls.
+connects). Each subcommand imports only what it needs: `check` never loads
+pygls, and nothing here loads torch (the worker process does).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import time
 from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
 from dlmls import __version__
+
+if TYPE_CHECKING:
+    from dlmls import protocol
+
+EXIT_OK = 0
+EXIT_DOCUMENT = 1  # the document has errors (or the worker found it untrainable)
+EXIT_USAGE = 2  # bad arguments, unreadable file
+EXIT_JOB = 3  # the job failed: worker error or crash, store busy, protocol mismatch
+EXIT_MISSING_MODEL = 4  # the base model is not on disk and --allow-download was not given
+EXIT_CANCELLED = 130  # Ctrl-C
+
+
+def _print_problems(name: str, model, quiet: bool = False) -> int:
+    """Print a model's problems as `check` does; the number of errors."""
+    from dlmls.core.problems import Severity
+
+    problems = model.problems
+    for p in problems:
+        r = p.range
+        print(f"{name}:{r.start_line + 1}:{r.start_col + 1}: {p.severity.name.lower()}: "
+              f"{p.message} [{p.code}] ({r})")
+    errors = sum(p.severity == Severity.ERROR for p in problems)
+    if not quiet:
+        sections = len(model.live_sections)
+        verdict = "ok" if model.ok else "rejected by DLM"
+        print(f"{name}: {verdict}; {sections} section(s), {errors} error(s), "
+              f"{len(problems) - errors} other problem(s)", file=sys.stderr)
+    return errors
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -39,24 +78,14 @@ def _check(args: argparse.Namespace) -> int:
             status = 2
             continue
         model = Document(data).model
-        problems = model.problems
-        if any(p.severity == Severity.ERROR for p in problems) and status == 0:
+        if any(p.severity == Severity.ERROR for p in model.problems) and status == 0:
             status = 1
         if args.json:
             report = model.to_json()
             report["path"] = name
             reports.append(report)
             continue
-        for p in problems:
-            r = p.range
-            print(f"{name}:{r.start_line + 1}:{r.start_col + 1}: {p.severity.name.lower()}: "
-                  f"{p.message} [{p.code}] ({r})")
-        if not args.quiet:
-            errors = sum(p.severity == Severity.ERROR for p in problems)
-            sections = len(model.live_sections)
-            verdict = "ok" if model.ok else "rejected by DLM"
-            print(f"{name}: {verdict}; {sections} section(s), {errors} error(s), "
-                  f"{len(problems) - errors} other problem(s)", file=sys.stderr)
+        _print_problems(name, model, args.quiet)
     if args.json:
         out = reports[0] if len(reports) == 1 and len(args.files) == 1 else reports
         json.dump(out, sys.stdout, indent=1, ensure_ascii=False)
@@ -69,6 +98,8 @@ def _serve(args: argparse.Namespace) -> int:
 
     from dlmls.lsp.server import create_server
 
+    if args.worker_cmd:
+        os.environ["DLMLS_WORKER_CMD"] = args.worker_cmd  # the default under the editor's setting
     # stdout carries the protocol: logs go to stderr (the client's LSP log).
     logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -82,6 +113,195 @@ def _serve(args: argparse.Namespace) -> int:
     else:
         server.start_io()
     return 0
+
+
+class ProgressView:
+    """Job progress on stderr: one redrawn line on a terminal, plain lines (when something changes) otherwise."""
+
+    PLAIN_INTERVAL = 5.0  # seconds between plain lines while nothing but the step changes
+    TTY_INTERVAL = 0.1
+
+    def __init__(self, stream: TextIO, tty: bool | None = None, verbose: bool = False) -> None:
+        self.stream = stream
+        self.tty = stream.isatty() if tty is None else tty
+        self.verbose = verbose
+        self._last_key: tuple[str, str] | None = None
+        self._last_time = 0.0
+        self._drawn = False
+
+    def update(self, p: protocol.Progress) -> None:
+        """Show one progress event (rate-limited)."""
+        from dlmls.jobs import format
+
+        now = time.monotonic()
+        key = (p.stage, p.message)
+        final = p.total > 0 and p.step >= p.total
+        if self.tty:
+            if key == self._last_key and not final and now - self._last_time < self.TTY_INTERVAL:
+                return
+            import shutil
+
+            width = shutil.get_terminal_size((80, 24)).columns
+            line = " ".join(part for part in (f"{p.stage:>8}", format.bar(p), format.describe(p)) if part)
+            self.stream.write("\r\x1b[K" + line[: width - 1])
+            self._drawn = True
+        else:
+            if key == self._last_key and not final and now - self._last_time < self.PLAIN_INTERVAL:
+                return
+            self.stream.write(f"{p.stage}: {format.describe(p)}\n")
+        self.stream.flush()
+        self._last_key, self._last_time = key, now
+
+    def log(self, line: str) -> None:
+        """A worker log line (shown with --verbose only; kept off the bar's line)."""
+        if self.verbose:
+            self.clear()
+            self.stream.write(f"worker: {line}\n")
+            self.stream.flush()
+
+    def clear(self) -> None:
+        """Take the bar off the screen before other output."""
+        if self._drawn:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+            self._drawn = False
+
+    def note(self, text: str) -> None:
+        """A message of the CLI's own, on a line of its own."""
+        self.clear()
+        self.stream.write(text + "\n")
+        self.stream.flush()
+
+
+def _load_for_job(name: str) -> tuple[Path, str] | int:
+    """The document's path and text, or an exit status after printing why not."""
+    from dlmls.core.document import Document
+
+    path = Path(name)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        print(f"{name}: cannot read: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USAGE
+    model = Document(data).model
+    errors = sum(p.severity.name == "ERROR" for p in model.problems)
+    if errors:
+        _print_problems(name, model)
+        print(f"{name}: fix the error(s) above first", file=sys.stderr)
+        return EXIT_DOCUMENT
+    return path.resolve(), data.decode("utf-8", "replace")
+
+
+def _exit_status(kind: str) -> int:
+    return {"cancelled": EXIT_CANCELLED, "invalid_document": EXIT_DOCUMENT,
+            "missing_model": EXIT_MISSING_MODEL}.get(kind, EXIT_JOB)
+
+
+def _run_job(job: protocol.TrainJob | protocol.PromptJob, args: argparse.Namespace) -> protocol.Message | int:
+    """Run one job on a fresh worker with progress and Ctrl-C handling; its result, or an exit status."""
+    import asyncio
+    import signal
+
+    from dlmls.jobs import JobFailed, Jobs, worker_command
+
+    view = ProgressView(sys.stderr, verbose=args.verbose)
+    command = worker_command(args.worker_cmd)
+
+    async def drive() -> protocol.Message | int:
+        loop = asyncio.get_running_loop()
+        jobs = Jobs(lambda: command, on_log=view.log)
+        handle = jobs.submit(job, on_progress=view.update)
+        interrupts = 0
+
+        def on_interrupt() -> None:
+            nonlocal interrupts
+            interrupts += 1
+            if interrupts == 1:
+                view.note("cancelling (Ctrl-C again to stop the worker at once)...")
+                handle.cancel()
+            elif jobs.worker is not None:
+                view.note("stopping the worker")
+                loop.create_task(jobs.worker.kill())
+
+        loop.add_signal_handler(signal.SIGINT, on_interrupt)
+        try:
+            return await handle
+        except JobFailed as exc:
+            view.clear()
+            kind = "cancelled" if interrupts else exc.kind
+            print(f"{args.file}: {'cancelled' if kind == 'cancelled' else kind}: {exc.message}", file=sys.stderr)
+            return _exit_status(kind)
+        finally:
+            loop.remove_signal_handler(signal.SIGINT)
+            view.clear()
+            await jobs.shutdown()
+
+    return asyncio.run(drive())
+
+
+def _train(args: argparse.Namespace) -> int:
+    from dlmls import protocol
+    from dlmls.jobs import format
+
+    loaded = _load_for_job(args.file)
+    if isinstance(loaded, int):
+        return loaded
+    path, text = loaded
+    options = protocol.TrainOptions(max_steps=args.max_steps, num_epochs=args.epochs, seed=args.seed,
+                                    allow_download=args.allow_download, fresh=args.fresh,
+                                    adapters=args.adapter or None)
+    job = protocol.TrainJob(job=0, path=str(path), text=text, dlm_home=_dlm_home(args), options=options)
+    result = _run_job(job, args)
+    if isinstance(result, int):
+        return result
+    assert isinstance(result, protocol.TrainResult)
+    for line in format.train_summary(result):
+        print(f"{args.file}: {line}")
+    return EXIT_OK
+
+
+def _prompt(args: argparse.Namespace) -> int:
+    from dlmls import protocol
+
+    loaded = _load_for_job(args.file)
+    if isinstance(loaded, int):
+        return loaded
+    path, text = loaded
+    job = protocol.PromptJob(job=0, path=str(path), text=text, question=args.question, dlm_home=_dlm_home(args),
+                             adapter=args.adapter, version=args.adapter_version,
+                             max_new_tokens=args.max_new_tokens, temperature=args.temperature, top_p=args.top_p,
+                             seed=args.seed, allow_download=args.allow_download)
+    result = _run_job(job, args)
+    if isinstance(result, int):
+        return result
+    assert isinstance(result, protocol.PromptResult)
+    print(result.answer)
+    by = f"adapter {result.adapter_version}" if result.adapter_version else "the base model"
+    print(f"({by}, {result.new_tokens} new tokens, {result.seconds:.1f} s)", file=sys.stderr)
+    return EXIT_OK
+
+
+def _dlm_home(args: argparse.Namespace) -> str | None:
+    return str(Path(args.dlm_home).expanduser().resolve()) if args.dlm_home else None
+
+
+def _version_arg(value: str) -> str:
+    import re
+
+    if value != "base" and not re.fullmatch(r"v\d{4,}", value):
+        raise argparse.ArgumentTypeError(f"expected vNNNN (e.g. v0003) or base, got {value!r}")
+    return value
+
+
+def _job_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", metavar="FILE", help="the .dlm document")
+    parser.add_argument("--dlm-home", metavar="DIR", help="the store root (default: $DLM_HOME or ~/.dlm)")
+    parser.add_argument("--allow-download", action="store_true",
+                        help="fetch a missing base model from the Hugging Face Hub")
+    parser.add_argument("--worker-cmd", metavar="CMD",
+                        help="the worker command, shell-quoted (default: $DLMLS_WORKER_CMD, else "
+                             "this Python with -m dlmls.worker)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="show the worker's log on stderr")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -98,9 +318,31 @@ def build_parser() -> argparse.ArgumentParser:
     mode = serve.add_mutually_exclusive_group()
     mode.add_argument("--stdio", action="store_true", help="talk LSP on stdin/stdout (the default)")
     mode.add_argument("--tcp", metavar="HOST:PORT", help="listen for one LSP client on a TCP socket")
+    serve.add_argument("--worker-cmd", metavar="CMD",
+                       help="the worker command, shell-quoted (an editor setting overrides it)")
     serve.add_argument("--log-level", default="warning",
                        choices=["debug", "info", "warning", "error"], help="stderr log level")
     serve.set_defaults(func=_serve)
+    train = sub.add_parser("train", help="train the document's adapter and make the new version current")
+    _job_arguments(train)
+    train.add_argument("--max-steps", type=int, metavar="N", help="stop after N optimizer steps")
+    train.add_argument("--epochs", type=int, metavar="N", help="epochs (default: as the document says)")
+    train.add_argument("--seed", type=int, metavar="N", help="random seed (default: as the document says)")
+    train.add_argument("--fresh", action="store_true", help="start from the base model, not the current adapter")
+    train.add_argument("--adapter", action="append", metavar="NAME",
+                       help="train only this adapter of a multi-adapter document (repeatable)")
+    train.set_defaults(func=_train)
+    prompt = sub.add_parser("prompt", help="answer a question with the document's adapter")
+    _job_arguments(prompt)
+    prompt.add_argument("question", metavar="QUESTION")
+    prompt.add_argument("--max-new-tokens", type=int, default=256, metavar="N")
+    prompt.add_argument("--temperature", type=float, default=0.0, metavar="T", help="0 (the default): greedy")
+    prompt.add_argument("--top-p", type=float, default=1.0, metavar="P")
+    prompt.add_argument("--seed", type=int, default=0, metavar="N")
+    prompt.add_argument("--version", dest="adapter_version", metavar="vNNNN|base", type=_version_arg,
+                        help="answer with this adapter version, or the base model (default: the current one)")
+    prompt.add_argument("--adapter", metavar="NAME", help="which adapter of a multi-adapter document")
+    prompt.set_defaults(func=_prompt)
     return parser
 
 

@@ -51,10 +51,10 @@ L = BODY  # shorthand for line numbers in expectations
         ('::widget path="x"::\n', [f"{L}:3-{L}:9 DLM204"]),
         ('::instruction path="x"::\n### Q\nq\n### A\na\n', [f"{L}:14-{L}:23 DLM203"]),
         ("::image::\n", [f"{L}:1-{L}:10 DLM209"]),
-        # Near misses are text (DLM's parse), so no fence error.
-        ("prose\n::instruction:: \n", []),
-        ("prose\n  ::instruction::\n", []),
-        ("::image path='a.png'::\n", []),
+        # Near misses are text (DLM's parse): no fence error, a lint warning.
+        ("prose\n::instruction:: \n", [f"{L+1}:1-{L+1}:17 DLM220"]),
+        ("prose\n  ::instruction::\n", [f"{L+1}:1-{L+1}:18 DLM220"]),
+        ("::image path='a.png'::\n", [f"{L}:1-{L}:23 DLM221"]),
         # Code blocks: fences inside are text; unterminated → at the opener.
         ("intro\n```\n::std::\n```\n", []),
         ("intro\n```py\nx\n", [f"{L+1}:1-{L+1}:4 DLM210"]),

@@ -135,4 +135,8 @@ async def test_accepted_document_has_no_error(client: LanguageClient, case: Path
     open_document(client, uri, _source(case.stem))
     diagnostics = await wait_published(client, uri, 1)
     errors = [d for d in diagnostics if d.severity == types.DiagnosticSeverity.Error]
-    assert errors == []
+    # DLM's parser accepts it: no parse-stage error. The only train-time
+    # error left is an adapter suffix training.adapters does not declare
+    # (DLM's router refuses those; the reference parse cannot show it).
+    assert [d for d in errors if d.data["stage"] == "parse"] == []
+    assert {str(d.code) for d in errors} <= {"DLM230"}, spans(errors)

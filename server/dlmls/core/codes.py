@@ -3,7 +3,11 @@
 Codes never change meaning once released, so editors, CI logs and
 suppressions can rely on them. `DLM0xx` are file-level, `FM0xx`/`FM1xx` the
 frontmatter (see `frontmatter.CODES`), `DLM2xx` fences, `DLM3xx` provenance
-markers, `DLM4xx` instruction and preference bodies. `python -m
+markers, `DLM4xx` instruction and preference bodies. In each range the
+`x2x` codes are lint (`lint.py`: DLM accepts the text but reads it otherwise
+than it looks); `DLM23x`/`DLM24x`, `DLM33x` and `FM16x` are cross-checks
+against the rest of the document, the registry or the files around it
+(`crosscheck.py`). `python -m
 dlmls.core.codes` prints the table that docs/problems.md holds.
 """
 
@@ -17,6 +21,9 @@ CODES: dict[str, str] = {
     "FM001": "line 1 is not `---`: no frontmatter",
     "FM002": "frontmatter is never closed by a `---` line",
     **FRONTMATTER_CODES,
+    "FM160": "base_model is not a registry key, an `hf:org/name` or a local directory",
+    "FM161": "base_model names a local directory that does not exist",
+    "FM162": "training.sources path does not exist",
     "DLM200": "unknown section fence type",
     "DLM201": "empty adapter suffix after `#`",
     "DLM202": "invalid adapter name in a fence",
@@ -28,6 +35,12 @@ CODES: dict[str, str] = {
     "DLM208": "required fence attribute missing",
     "DLM209": "image/audio fence without attributes",
     "DLM210": "unterminated triple-backtick code block",
+    "DLM220": "near-miss fence: whitespace around a fence line (DLM reads it as text)",
+    "DLM221": "near-miss fence: single-quoted attribute values (DLM reads it as text)",
+    "DLM222": "near-miss fence: upper-case type or attribute name (DLM reads it as text)",
+    "DLM223": "near-miss fence: missing or extra colon (DLM reads it as text)",
+    "DLM230": "fence adapter not declared in training.adapters",
+    "DLM240": "image or audio file not found",
     "DLM300": "malformed provenance marker",
     "DLM301": "provenance marker attribute repeated",
     "DLM302": "unknown provenance marker attribute",
@@ -39,6 +52,10 @@ CODES: dict[str, str] = {
     "DLM309": "marker mined_run_id is not an integer",
     "DLM310": "marker mined_run_id below 1",
     "DLM311": "marker synth_teacher or synth_strategy is empty",
+    "DLM320": "provenance marker separated from its fence by a blank line (DLM reads it as text)",
+    "DLM321": "provenance marker where DLM does not read markers (DLM reads it as text)",
+    "DLM322": "provenance marker line with surrounding whitespace (DLM reads it as text)",
+    "DLM330": "marker source_section_id names no section of the document",
     "DLM400": "instruction section has no Q/A pairs",
     "DLM401": "text where `### Q` is expected",
     "DLM402": "empty question",
@@ -49,6 +66,8 @@ CODES: dict[str, str] = {
     "DLM411": "text where a preference header is expected",
     "DLM412": "empty prompt, chosen or rejected body",
     "DLM413": "preference triple cut off at the end of the section",
+    "DLM420": "body header inside a code block (DLM splits the pair or triple there)",
+    "DLM421": "heading after the last answer is absorbed into that answer",
 }
 
 

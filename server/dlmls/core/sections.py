@@ -16,6 +16,7 @@ from typing import Any
 
 from dlmls.core.bodies import BodyError, Pair, Triple, parse_instruction, parse_preference
 from dlmls.core.fences import Fence, LineIssue, Marker, parse_fence, parse_marker
+from dlmls.core.lint import lint_section
 from dlmls.core.problems import Problem, Range, Severity, Stage, error
 from dlmls.core.text import decode, normalize_newlines, strip_terminator
 
@@ -233,6 +234,9 @@ def build_core(
 
     if "```" in content:
         problems.extend(_code_block_problems(content.split("\n"), line))
+    if content:
+        # Lint is per section too, so it is cached and reused with the section.
+        problems.extend(lint_section(kind, content, line))
 
     return SectionCore(kind, fence_span is None, fence, tuple(markers), content, line, rows, sid, dropped,
                        pairs, triples, body_error, tuple(problems), max(line_count, 1))

@@ -1,5 +1,13 @@
 """textDocument/publishDiagnostics: every problem the core finds, while typing.
 
+A run publishes the model's problems (parse, train-time and lint, kept with
+each section and reused across edits) merged with the cross-checks that need
+the whole document or the disk (`dlmls.core.crosscheck`): undeclared
+adapters, dangling source section ids, missing files, unknown base models.
+Paths resolve against the document's directory for `file:` URIs only; file
+existence is remembered for a couple of seconds so a burst of edits does not
+stat the same files again and again.
+
 Publishing is debounced per document by cancelling the pending asyncio task
 and starting a new one (as esbonio does), so a burst of keystrokes costs one
 conversion. Opening a document publishes at once. Each run is tagged with
@@ -12,11 +20,17 @@ any machine-readable extras travel in `data` for later quick fixes.
 from __future__ import annotations
 
 import asyncio
+import heapq
 import logging
+import os
+import time
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from lsprotocol import types
+from pygls.uris import to_fs_path
 
+from dlmls.core.crosscheck import CrossCache, crosscheck
 from dlmls.core.document import Model
 from dlmls.core.problems import Problem
 from dlmls.lsp.positions import RangeConverter
@@ -31,10 +45,43 @@ SOURCE = "dlmls"
 DEFAULT_DELAY = 0.1  # seconds of quiet after a change before publishing
 
 
-def to_diagnostics(model: Model, encoding: str) -> list[types.Diagnostic]:
-    """The model's problems as LSP diagnostics with ranges in `encoding`."""
+EXISTS_TTL = 2.0  # seconds a file-existence answer is reused
+
+
+def to_diagnostics(model: Model, encoding: str, extra: Iterable[Problem] = ()) -> list[types.Diagnostic]:
+    """The model's problems (and `extra` ones, in document order) as LSP
+    diagnostics with ranges in `encoding`."""
     convert = RangeConverter(model, encoding)
-    return [_diagnostic(p, convert) for p in model.problems]
+    problems = heapq.merge(model.problems, extra, key=lambda p: (p.range.start_line, p.range.start_col))
+    return [_diagnostic(p, convert) for p in problems]
+
+
+def document_dir(uri: str) -> str | None:
+    """The directory of a `file:` URI (None for untitled and other schemes)."""
+    if not uri.startswith("file:"):
+        return None
+    path = to_fs_path(uri)
+    return os.path.dirname(path) if path else None
+
+
+class CachedExists:
+    """`os.path.exists` with answers remembered for `ttl` seconds."""
+
+    def __init__(self, ttl: float = EXISTS_TTL, clock=time.monotonic) -> None:
+        self.ttl = ttl
+        self.clock = clock
+        self._seen: dict[str, tuple[bool, float]] = {}
+
+    def __call__(self, path: str) -> bool:
+        now = self.clock()
+        hit = self._seen.get(path)
+        if hit is not None and now - hit[1] < self.ttl:
+            return hit[0]
+        if len(self._seen) > 50_000:
+            self._seen.clear()
+        found = os.path.exists(path)
+        self._seen[path] = (found, now)
+        return found
 
 
 def _diagnostic(p: Problem, convert: RangeConverter) -> types.Diagnostic:
@@ -56,6 +103,13 @@ class Publisher:
         self.delay = delay
         self._pending: dict[str, asyncio.Task[None]] = {}
         self._known: set[str] = set()  # URIs scheduled at least once since they were opened
+        self._cross: dict[str, CrossCache] = {}
+        self.exists = CachedExists()
+
+    def cross_problems(self, uri: str, model: Model) -> list[Problem]:
+        """The cross-check problems of the open document `uri` at `model`."""
+        cache = self._cross.setdefault(uri, CrossCache())
+        return crosscheck(model, document_dir(uri), self.exists, cache)
 
     def on_change(self, uri: str, entry: Entry | None) -> None:
         """Store listener: (re)schedule a run, or clear diagnostics on close."""
@@ -64,6 +118,7 @@ class Publisher:
             pending.cancel()
         if entry is None:
             self._known.discard(uri)
+            self._cross.pop(uri, None)
             self.server.text_document_publish_diagnostics(
                 types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
             return
@@ -82,7 +137,8 @@ class Publisher:
             return  # stale: a newer run is (or was) scheduled
         # Converting runs on the event loop, so no edit can land before the
         # publish; were it moved to a thread, the version check would go after it.
-        diagnostics = to_diagnostics(entry.document.model, self.server.position_encoding)
+        model = entry.document.model
+        diagnostics = to_diagnostics(model, self.server.position_encoding, self.cross_problems(uri, model))
         self.server.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, version=version, diagnostics=diagnostics))
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from dlmls.core.document import Model
+from dlmls.core.document import Document, Model
 from dlmls.core.problems import Range
+from dlmls.core.text import decode
 
 UTF8, UTF16, UTF32 = "utf-8", "utf-16", "utf-32"
 
@@ -61,3 +62,10 @@ class RangeConverter:
         """An LSP range from a core range."""
         return types.Range(start=self.position(rng.start_line, rng.start_col),
                            end=self.position(rng.end_line, rng.end_col))
+
+
+def code_point_column(doc: Document, line: int, character: int, encoding: str) -> int:
+    """The code-point column of an LSP position (`character` counted in `encoding`), clamped to the line."""
+    model = doc.model
+    start, _ = model.line_span(line)
+    return len(decode(model.source[start : doc.offset_at(line, character, encoding)]))

@@ -16,10 +16,24 @@ from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
 
 from dlmls import __version__
-from dlmls.lsp import diagnostics, folding, hover, semantic_tokens, symbols, workspace
+from dlmls.lsp import (
+    code_actions,
+    completion,
+    definition,
+    diagnostics,
+    folding,
+    hover,
+    selection_range,
+    semantic_tokens,
+    settings,
+    symbols,
+    training,
+    workspace,
+)
 from dlmls.lsp.positions import encoding_name
 
-FEATURES = (workspace, diagnostics, symbols, folding, semantic_tokens, hover)
+FEATURES = (workspace, diagnostics, symbols, folding, semantic_tokens, hover, completion, definition,
+            selection_range, code_actions, settings, training)  # training chains onto code_actions' handler
 
 
 class DlmProtocol(LanguageServerProtocol):

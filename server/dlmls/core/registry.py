@@ -1,0 +1,79 @@
+"""The base-model registry: the keys `base_model` may name, with what they stand for.
+
+DLM resolves `base_model` against its curated registry (a key such as
+`smollm2-135m`), or takes `hf:org/name` for any Hugging Face model. The
+registry is a data file shipped with the package (`base_models.tsv`, one row
+per model, every column DLM's registry card has), read once on first use, so
+checks and hovers never need DLM or the network.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+HF_PREFIX = "hf:"
+
+
+@dataclass(frozen=True, slots=True)
+class BaseModel:
+    """One registry entry (a row of base_models.tsv)."""
+
+    key: str
+    hf_id: str
+    architecture: str
+    params: int
+    context_length: int
+    size_gb_fp16: float
+    license_spdx: str
+    requires_acceptance: bool
+    modality: str
+
+
+@lru_cache(maxsize=1)
+def models() -> dict[str, BaseModel]:
+    """Every registry entry by key, in file order."""
+    text = resources.files("dlmls.core").joinpath("base_models.tsv").read_text(encoding="utf-8")
+    out: dict[str, BaseModel] = {}
+    for row in csv.DictReader(text.splitlines(), delimiter="\t"):
+        out[row["key"]] = BaseModel(
+            key=row["key"],
+            hf_id=row["hf_id"],
+            architecture=row["architecture"],
+            params=int(row["params"]),
+            context_length=int(row["context_length"]),
+            size_gb_fp16=float(row["size_gb_fp16"]),
+            license_spdx=row["license_spdx"],
+            requires_acceptance=row["requires_acceptance"].strip().lower() == "true",
+            modality=row["modality"],
+        )
+    return out
+
+
+def lookup(key: str) -> BaseModel | None:
+    """The registry entry for `key`, if it is one."""
+    return models().get(key)
+
+
+def hf_id_ok(spec: str) -> bool:
+    """Whether `spec` is an `hf:org/name` DLM accepts the shape of."""
+    if not spec.startswith(HF_PREFIX):
+        return False
+    hf_id = spec[len(HF_PREFIX):]
+    return "/" in hf_id and not hf_id.startswith("/") and not hf_id.endswith("/")
+
+
+def suggestions(spec: str, n: int = 3) -> list[str]:
+    """Registry keys (or an `hf:` spelling) the writer probably meant by `spec`."""
+    table = models()
+    by_hf = [m.key for m in table.values() if m.hf_id.lower() == spec.removeprefix(HF_PREFIX).lower()]
+    if by_hf:
+        return by_hf[:n]
+    keys = list(table)
+    lowered = spec.strip().lower()
+    if lowered in table:
+        return [lowered]  # only the case (or surrounding space) differs
+    return difflib.get_close_matches(lowered, keys, n=n, cutoff=0.6)

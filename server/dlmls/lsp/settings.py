@@ -1,0 +1,138 @@
+"""initialize (initializationOptions) and workspace/didChangeConfiguration: the server's settings.
+
+Settings are one small frozen dataclass with defaults, validated once when
+they arrive (as jedi-language-server does): a value of the wrong type is
+reported with `window/showMessage` and replaced by its default, so a typo in
+an editor config never stops the server. Both a flat object and one nested
+under `"dlmls"` (what VS Code sends for a configuration section) are read.
+The names are the VS Code extension's setting names without the `dlmls.`
+prefix:
+
+- `workerCommand` (string, shell-quoted, or array of strings; default: the
+  `serve --worker-cmd` flag, else $DLMLS_WORKER_CMD, else this Python with
+  `-m dlmls.worker`): how to start the training worker — another
+  interpreter, a container, `ssh host python -m dlmls.worker`.
+- `dlmHome` (string; default $DLM_HOME or ~/.dlm): the adapter store root.
+- `allowDownload` (boolean, default false): let the worker fetch a missing
+  base model from the Hugging Face Hub.
+
+A configuration change overrides the settings it names and keeps the others
+(a client may send initializationOptions and then an empty configuration). A
+changed worker command takes effect when the next worker starts (an idle
+worker is replaced before the next job).
+"""
+
+from __future__ import annotations
+
+import logging
+import shlex
+from dataclasses import dataclass, fields, replace
+from typing import TYPE_CHECKING, Any
+
+from lsprotocol import types
+
+if TYPE_CHECKING:
+    from dlmls.lsp.server import DlmLanguageServer
+
+log = logging.getLogger(__name__)
+
+SECTION = "dlmls"
+IGNORED = {"trace"}  # client-side settings that share the section (dlmls.trace.server)
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """The server's settings; every field has a default."""
+
+    worker_command: tuple[str, ...] | None = None  # None: --worker-cmd / $DLMLS_WORKER_CMD / the default
+    dlm_home: str | None = None
+    allow_download: bool = False
+
+
+NAMES = {"workerCommand": "worker_command", "dlmHome": "dlm_home", "allowDownload": "allow_download"}
+
+
+def _worker_command(value: Any) -> tuple[str, ...] | None:
+    if value is None or value == "" or value == []:
+        return None
+    if isinstance(value, str):
+        try:
+            parts = shlex.split(value)
+        except ValueError as exc:
+            raise ValueError(f"cannot split it as a shell command ({exc})") from None
+        return tuple(parts) or None
+    if isinstance(value, list) and all(isinstance(part, str) for part in value):
+        return tuple(value)
+    raise ValueError("expected a string or a list of strings")
+
+
+def _dlm_home(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        return value
+    raise ValueError("expected a string (a directory)")
+
+
+def _allow_download(value: Any) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, bool):
+        return value
+    raise ValueError("expected true or false")
+
+
+CONVERTERS = {"worker_command": _worker_command, "dlm_home": _dlm_home, "allow_download": _allow_download}
+
+
+def parse_settings(raw: Any, base: Settings | None = None) -> tuple[Settings, list[str]]:
+    """`base` (default: the defaults) with the values `raw` names, plus a message for every value ignored."""
+    base = base or Settings()
+    if raw is None:
+        return base, []
+    if not isinstance(raw, dict):
+        return base, [f"settings must be an object, got {type(raw).__name__}; ignored"]
+    if isinstance(raw.get(SECTION), dict):
+        raw = raw[SECTION]
+    values: dict[str, Any] = {}
+    problems = []
+    for key, value in raw.items():
+        name = NAMES.get(key)
+        if name is None:
+            if key not in IGNORED:
+                log.info("ignoring unknown setting %r", key)
+            continue
+        try:
+            values[name] = CONVERTERS[name](value)
+        except ValueError as exc:
+            problems.append(f"setting {SECTION}.{key} = {value!r}: {exc}; using the default")
+    return replace(base, **values), problems
+
+
+def describe(settings: Settings) -> str:
+    """The settings as one log line."""
+    return ", ".join(f"{f.name}={getattr(settings, f.name)!r}" for f in fields(settings))
+
+
+def apply(server: DlmLanguageServer, raw: Any) -> Settings:
+    """Validate `raw` over the current settings, store the result as `server.settings`, report ignored values."""
+    settings, problems = parse_settings(raw, server.settings)
+    server.settings = settings
+    log.info("settings: %s", describe(settings))
+    if problems:
+        server.window_show_message(types.ShowMessageParams(
+            type=types.MessageType.Warning, message="dlmls: " + "; ".join(problems)))
+    return settings
+
+
+def register(server: DlmLanguageServer) -> None:
+    """Read settings at initialize and whenever the client says they changed."""
+    server.settings = Settings()
+
+    @server.feature(types.INITIALIZE)
+    def initialize(params: types.InitializeParams) -> None:
+        apply(server, params.initialization_options)
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    def did_change_configuration(params: types.DidChangeConfigurationParams) -> None:
+        apply(server, params.settings)

@@ -1,0 +1,134 @@
+"""A fake training engine with the real engine's interface and no torch, for the process-side tests.
+
+The worker loads it through `DLMLS_WORKER_ENGINE=fake_engine:FakeEngine`
+(with `tests/` on PYTHONPATH). Lines in the document text (or the question)
+steer it, so one test document says what should happen:
+
+    fake-steps: 5          optimizer steps (tokens for a prompt), default 3 (--max-steps and
+                           --max-new-tokens win)
+    fake-delay: 0.05       seconds per step, slept in small slices checking cancelled()
+    fake-fail: KIND        raise JobError(KIND, ...) at the first step
+    fake-raise: TEXT       raise RuntimeError(TEXT) (not a JobError)
+    fake-crash-at: N       write to stderr, then os._exit(3) at step N
+    fake-print             print() and write to fd 1 before working (must not reach the protocol)
+    fake-ignore-cancel     never look at cancelled() (the client must kill the worker)
+
+A successful training writes `<dlm_home>/store/<dlm_id>/adapter/current.txt`
+(the next version number) at the very end, as the real store moves its
+pointer only after a complete version; a cancelled or failed one writes
+nothing. Answers name the engine instance and job count, so tests can see
+that one engine serves a worker's whole life; with $FAKE_ENGINE_PIDFILE set,
+the engine writes its process id there.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import time
+from pathlib import Path
+
+from dlmls import protocol
+
+try:
+    from dlmls.worker.errors import JobError
+except ImportError:  # the engine helper's module is not there yet
+
+    class JobError(Exception):  # type: ignore[no-redef]
+        def __init__(self, kind: str, message: str) -> None:
+            super().__init__(message)
+            self.kind = kind
+            self.message = message
+
+
+def directive(text: str, name: str, default: str | None = None) -> str | None:
+    match = re.search(rf"^{re.escape(name)}(?::[ \t]*(.*))?$", text, re.MULTILINE)
+    if match is None:
+        return default
+    return (match.group(1) or "").strip()
+
+
+class FakeEngine:
+    """Reports progress, sleeps in small slices, obeys cancel; steered by `fake-*` lines."""
+
+    instances = 0
+
+    def __init__(self, cache_dir: Path | None = None) -> None:
+        FakeEngine.instances += 1
+        self.instance = FakeEngine.instances
+        self.jobs = 0
+        if pidfile := os.environ.get("FAKE_ENGINE_PIDFILE"):
+            Path(pidfile).write_text(str(os.getpid()))
+
+    def _work(self, job_id: int, text: str, stage: str, report, cancelled, steps: int | None = None) -> int:
+        self.jobs += 1
+        steps = steps or int(directive(text, "fake-steps", "3"))
+        delay = float(directive(text, "fake-delay", "0.01"))
+        crash_at = directive(text, "fake-crash-at")
+        ignore_cancel = directive(text, "fake-ignore-cancel") is not None
+        if directive(text, "fake-print") is not None:
+            print("stray print from the engine")
+            os.write(1, b"stray write to fd 1\n")
+        if self.jobs == 1:
+            report(protocol.Progress(job=job_id, stage="load", message="loading the fake model"))
+        for step in range(1, steps + 1):
+            if (kind := directive(text, "fake-fail")) is not None:
+                raise JobError(kind, f"fake failure of kind {kind}")
+            if (message := directive(text, "fake-raise")) is not None:
+                raise RuntimeError(message)
+            if crash_at is not None and step == int(crash_at):
+                print(f"fake engine crashing at step {step}", file=sys.stderr, flush=True)
+                os._exit(3)
+            deadline = time.monotonic() + delay
+            while time.monotonic() < deadline:
+                if not ignore_cancel and cancelled():
+                    raise JobError("cancelled", f"cancelled at step {step}")
+                time.sleep(min(0.01, delay))
+            if not ignore_cancel and cancelled():
+                raise JobError("cancelled", f"cancelled at step {step}")
+            report(protocol.Progress(job=job_id, stage=stage, step=step, total=steps, loss=2.0 / step,
+                                     tokens_per_s=100.0, eta_s=(steps - step) * delay))
+        return steps
+
+    def train(self, job: protocol.TrainJob, report, cancelled) -> protocol.TrainResult:
+        steps = self._work(job.job, job.text, "train", report, cancelled, job.options.max_steps)
+        dlm_id = directive(job.text, "dlm_id", "unknown")
+        version = "v0001"
+        path = ""
+        if job.dlm_home:
+            adapter = Path(job.dlm_home) / "store" / dlm_id / "adapter"
+            current = adapter / "current.txt"
+            number = int(current.read_text().strip()[1:]) + 1 if current.exists() else 1
+            version = f"v{number:04d}"
+            adapter.mkdir(parents=True, exist_ok=True)
+            current.write_text(version + "\n")
+            path = str(adapter / "versions" / version)
+        return protocol.TrainResult(dlm_id=dlm_id, versions=[protocol.AdapterVersion(
+            adapter=None, version=version, path=path, steps=steps, train_loss=2.0 / steps, tokens=steps * 64,
+            seconds=0.5)])
+
+    def prompt(self, job: protocol.PromptJob, report, cancelled) -> protocol.PromptResult:
+        tokens = self._work(job.job, job.text + "\n" + job.question, "generate", report, cancelled,
+                            job.max_new_tokens if job.max_new_tokens != 256 else None)
+        return protocol.PromptResult(
+            answer=f"fake answer to {job.question!r} (engine {self.instance}, job {self.jobs}, pid {os.getpid()})",
+            adapter_version=job.version or "v0001", new_tokens=tokens)
+
+
+TESTS = Path(__file__).resolve().parent
+ENGINE = "fake_engine:FakeEngine"
+
+
+def worker_env(**extra: str) -> dict[str, str]:
+    """The environment for a worker (or a CLI or server that starts one) that uses this fake engine."""
+    env = {k: v for k, v in os.environ.items() if k != "DLMLS_WORKER_CMD"}
+    env.update({"DLMLS_WORKER_ENGINE": ENGINE, "DLMLS_WORKER_LOG": "info", **extra})
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(TESTS), os.environ.get("PYTHONPATH", "")) if p)
+    return env
+
+
+def document(*directives: str, dlm_id: str = "01KPM5CXB51GRX86Q25AKERN6E") -> str:
+    """A valid .dlm document whose prose carries `fake-*` directives."""
+    return (f"---\ndlm_id: {dlm_id}\nbase_model: smollm2-135m\n---\n"
+            "Notes for the fake engine.\n\n" + "".join(d + "\n" for d in directives))
