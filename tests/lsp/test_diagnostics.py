@@ -71,17 +71,41 @@ async def test_incremental_changes_fix_and_introduce_problems(client: LanguageCl
     assert spans(diagnostics) == [("FM110", "3:35-3:40"), ("DLM201", "13:13-13:14")]
 
 
+def _configure(client: LanguageClient, **settings) -> None:
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings={"dlmls": settings}))
+
+
 async def test_changes_in_a_burst_publish_once(client: LanguageClient):
     uri = "file:///tmp/burst.dlm"
+    # A quiet period longer than the burst takes to send: one run for all of it.
+    _configure(client, diagnosticsDelay=400)
+    try:
+        open_document(client, uri, DOC)
+        await wait_published(client, uri, 1)
+        # Type "What?" after "### Q" one keystroke at a time, each its own version.
+        change_document(client, uri, 2, ((8, 5, 8, 5), "\n"))
+        for i, ch in enumerate("What?"):
+            change_document(client, uri, 3 + i, ((9, i, 9, i), ch))
+        diagnostics = await wait_published(client, uri, 7)
+        assert spans(diagnostics) == EXPECTED[:2]
+        assert [p.version for p in client.published[uri]] == [1, 7]
+    finally:
+        _configure(client, diagnosticsDelay=0)
+
+
+async def test_every_keystroke_the_server_keeps_up_with_is_published(client: LanguageClient):
+    uri = "file:///tmp/typing.dlm"
     open_document(client, uri, DOC)
     await wait_published(client, uri, 1)
-    # Type "What?" after "### Q" one keystroke at a time, each its own version.
+    # No delay by default: each keystroke, typed after the last one was
+    # answered, gets its own diagnostics, and a stale version never follows a newer one.
     change_document(client, uri, 2, ((8, 5, 8, 5), "\n"))
-    for i, ch in enumerate("What?"):
+    assert spans(await wait_published(client, uri, 2)) == EXPECTED
+    for i, ch in enumerate("Why?"):
         change_document(client, uri, 3 + i, ((9, i, 9, i), ch))
-    diagnostics = await wait_published(client, uri, 7)
-    assert spans(diagnostics) == EXPECTED[:2]
-    assert [p.version for p in client.published[uri]] == [1, 7]
+        assert spans(await wait_published(client, uri, 3 + i)) == EXPECTED[:2]
+    versions = [p.version for p in client.published[uri]]
+    assert versions == sorted(versions) and versions[-1] == 6
 
 
 async def test_whole_text_change_and_close(client: LanguageClient):

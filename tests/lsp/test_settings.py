@@ -13,6 +13,8 @@ def test_defaults_and_both_shapes():
                         allow_download=True)
     assert parse_settings(flat) == (expected, [])
     assert parse_settings({"dlmls": flat, "other": {"x": 1}}) == (expected, [])
+    assert parse_settings({"diagnosticsDelay": 250})[0].diagnostics_delay == 0.25
+    assert Settings().diagnostics_delay == 0.0  # publish as soon as the server has caught up
     assert parse_settings({"workerCommand": ["/opt/py", "-m", "dlmls.worker"]})[0].worker_command == (
         "/opt/py", "-m", "dlmls.worker")
 
@@ -22,6 +24,9 @@ def test_defaults_and_both_shapes():
     ({"workerCommand": ["python", 3]}, "dlmls.workerCommand = ['python', 3]: expected a string or a list"),
     ({"workerCommand": "python 'unclosed"}, "cannot split it as a shell command"),
     ({"dlmHome": 7}, "dlmls.dlmHome = 7: expected a string"),
+    ({"diagnosticsDelay": -1}, "dlmls.diagnosticsDelay = -1: expected a number of milliseconds"),
+    ({"diagnosticsDelay": "fast"}, "expected a number of milliseconds from 0 to 5000"),
+    ({"diagnosticsDelay": True}, "expected a number of milliseconds"),
     ([1, 2], "settings must be an object, got list"),
 ])
 def test_bad_values_fall_back_with_a_message(raw, words: str):

@@ -9,12 +9,23 @@ existence is remembered for a couple of seconds so a burst of edits does not
 stat the same files again and again.
 
 Publishing is debounced per document by cancelling the pending asyncio task
-and starting a new one (as esbonio does), so a burst of keystrokes costs one
-conversion. Opening a document publishes at once. Each run is tagged with
-the document version it was computed from and is dropped if the document has
-moved on. Columns are converted from the core's code points to the
-negotiated position encoding; the problem's stage (parse, train, lint) and
-any machine-readable extras travel in `data` for later quick fixes.
+and starting a new one (as esbonio does). The default delay is zero: a run
+starts as soon as the server has handled the changes already waiting, so
+every keystroke the server keeps up with gets its diagnostics at once
+(an incremental run costs a few milliseconds even on a 1 MB document) and a
+burst that arrives faster than that costs one run. The `diagnosticsDelay`
+setting adds a quiet period for writers who prefer less churn. Each run is
+tagged with the document version it was computed from and is dropped if the
+document has moved on.
+
+Columns are converted from the core's code points to the negotiated
+position encoding; the problem's stage (parse, train, lint) and any
+machine-readable extras travel in `data` for later quick fixes. Problems
+the core reuses across an edit (every section the edit did not touch) are
+the same objects, on unchanged lines, so their JSON is reused too, and the
+notification is encoded with msgspec rather than through lsprotocol's
+converter: on a document with a thousand warnings that is the difference
+between ~17 ms and ~2 ms a keystroke.
 """
 
 from __future__ import annotations
@@ -25,7 +36,7 @@ import logging
 import os
 import time
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 from pygls.uris import to_fs_path
@@ -42,18 +53,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SOURCE = "dlmls"
-DEFAULT_DELAY = 0.1  # seconds of quiet after a change before publishing
-
-
 EXISTS_TTL = 2.0  # seconds a file-existence answer is reused
-
-
-def to_diagnostics(model: Model, encoding: str, extra: Iterable[Problem] = ()) -> list[types.Diagnostic]:
-    """The model's problems (and `extra` ones, in document order) as LSP
-    diagnostics with ranges in `encoding`."""
-    convert = RangeConverter(model, encoding)
-    problems = heapq.merge(model.problems, extra, key=lambda p: (p.range.start_line, p.range.start_col))
-    return [_diagnostic(p, convert) for p in problems]
 
 
 def document_dir(uri: str) -> str | None:
@@ -84,26 +84,57 @@ class CachedExists:
         return found
 
 
-def _diagnostic(p: Problem, convert: RangeConverter) -> types.Diagnostic:
-    return types.Diagnostic(
-        range=convert.range(p.range),
-        severity=types.DiagnosticSeverity(int(p.severity)),
-        code=p.code,
-        source=SOURCE,
-        message=p.message,
-        data={"stage": p.stage.value, **(p.data or {})},
-    )
+def diagnostic_json(p: Problem, convert: RangeConverter) -> dict[str, Any]:
+    """One problem as the JSON of an LSP `Diagnostic`."""
+    return {
+        "range": convert.range_json(p.range),
+        "severity": int(p.severity),
+        "code": p.code,
+        "source": SOURCE,
+        "message": p.message,
+        "data": {"stage": p.stage.value, **(p.data or {})},
+    }
+
+
+class JsonCache:
+    """The JSON of the problems published last time, by problem object.
+
+    A problem object the core kept across an edit sits on lines the edit
+    did not touch (a changed section, or a shifted one, gets new problem
+    objects), so its converted JSON is still right. Each run keeps only what
+    it used, so the cache never outgrows one document's problems.
+    """
+
+    __slots__ = ("encoding", "_by_id")
+
+    def __init__(self) -> None:
+        self.encoding = ""
+        self._by_id: dict[int, tuple[Problem, dict[str, Any]]] = {}
+
+    def convert(self, problems: Iterable[Problem], convert: RangeConverter) -> list[dict[str, Any]]:
+        """The JSON of each problem, in order."""
+        previous = self._by_id if convert.encoding == self.encoding else {}
+        current: dict[int, tuple[Problem, dict[str, Any]]] = {}
+        out = []
+        for p in problems:
+            hit = previous.get(id(p))
+            if hit is None or hit[0] is not p:
+                hit = (p, diagnostic_json(p, convert))
+            current[id(p)] = hit  # keeps `p` alive, so its id is not reused while cached
+            out.append(hit[1])
+        self._by_id, self.encoding = current, convert.encoding
+        return out
 
 
 class Publisher:
     """Schedules, debounces and publishes diagnostics for each open document."""
 
-    def __init__(self, server: DlmLanguageServer, delay: float = DEFAULT_DELAY) -> None:
+    def __init__(self, server: DlmLanguageServer, delay: float | None = None) -> None:
         self.server = server
-        self.delay = delay
+        self.delay = delay  # None: the `diagnosticsDelay` setting
         self._pending: dict[str, asyncio.Task[None]] = {}
-        self._known: set[str] = set()  # URIs scheduled at least once since they were opened
         self._cross: dict[str, CrossCache] = {}
+        self._json: dict[str, JsonCache] = {}
         self.exists = CachedExists()
 
     def cross_problems(self, uri: str, model: Model) -> list[Problem]:
@@ -111,36 +142,54 @@ class Publisher:
         cache = self._cross.setdefault(uri, CrossCache())
         return crosscheck(model, document_dir(uri), self.exists, cache)
 
+    def current_delay(self) -> float:
+        """Seconds of quiet to wait after a change before a run."""
+        if self.delay is not None:
+            return self.delay
+        settings = getattr(self.server, "settings", None)
+        return getattr(settings, "diagnostics_delay", 0.0)
+
     def on_change(self, uri: str, entry: Entry | None) -> None:
         """Store listener: (re)schedule a run, or clear diagnostics on close."""
         pending = self._pending.pop(uri, None)
         if pending is not None:
             pending.cancel()
         if entry is None:
-            self._known.discard(uri)
             self._cross.pop(uri, None)
+            self._json.pop(uri, None)
             self.server.text_document_publish_diagnostics(
                 types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
             return
         # A freshly opened document has no earlier diagnostics to flicker: no wait.
-        delay = self.delay if uri in self._known else 0.0
-        self._known.add(uri)
+        delay = self.current_delay() if uri in self._json else 0.0
+        self._json.setdefault(uri, JsonCache())
         task = asyncio.get_running_loop().create_task(self._publish_later(uri, entry.version, delay))
         self._pending[uri] = task
 
     async def _publish_later(self, uri: str, version: int, delay: float) -> None:
-        await asyncio.sleep(delay)  # a newer change cancels us here
+        # A newer change cancels us while we wait; with no delay the wait is
+        # one turn of the event loop, so changes already read come first.
+        await asyncio.sleep(delay)
         if self._pending.get(uri) is asyncio.current_task():
             del self._pending[uri]
         entry = self.server.documents.get(uri)
         if entry is None or entry.version != version:
             return  # stale: a newer run is (or was) scheduled
-        # Converting runs on the event loop, so no edit can land before the
-        # publish; were it moved to a thread, the version check would go after it.
+        self.publish(uri, entry)
+
+    def publish(self, uri: str, entry: Entry) -> None:
+        """Publish the diagnostics of `entry` now.
+
+        Runs on the event loop, so no edit can land between computing and
+        sending; were it moved to a thread, the version check would go after it.
+        """
         model = entry.document.model
-        diagnostics = to_diagnostics(model, self.server.position_encoding, self.cross_problems(uri, model))
-        self.server.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(uri=uri, version=version, diagnostics=diagnostics))
+        convert = RangeConverter(model, self.server.position_encoding)
+        problems = heapq.merge(model.problems, self.cross_problems(uri, model),
+                               key=lambda p: (p.range.start_line, p.range.start_col))
+        diagnostics = self._json.setdefault(uri, JsonCache()).convert(problems, convert)
+        self.server.protocol.notify_json(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS,
+                                         {"uri": uri, "version": entry.version, "diagnostics": diagnostics})
 
 
 def register(server: DlmLanguageServer) -> None:

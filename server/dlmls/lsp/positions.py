@@ -63,6 +63,17 @@ class RangeConverter:
         return types.Range(start=self.position(rng.start_line, rng.start_col),
                            end=self.position(rng.end_line, rng.end_col))
 
+    def range_json(self, rng: Range) -> dict[str, dict[str, int]]:
+        """An LSP range as its JSON object (for messages built without lsprotocol's converter)."""
+        start, end = rng.start_col, rng.end_col
+        if self.encoding != UTF32:
+            if start:
+                start = column(self._line(rng.start_line), start, self.encoding)
+            if end:
+                end = column(self._line(rng.end_line), end, self.encoding)
+        return {"start": {"line": rng.start_line, "character": start},
+                "end": {"line": rng.end_line, "character": end}}
+
 
 def code_point_column(doc: Document, line: int, character: int, encoding: str) -> int:
     """The code-point column of an LSP position (`character` counted in `encoding`), clamped to the line."""

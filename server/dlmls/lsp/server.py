@@ -10,6 +10,12 @@ and stay small; heavy work belongs to the worker process.
 
 from __future__ import annotations
 
+import asyncio
+import inspect
+import logging
+from typing import Any
+
+import msgspec
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
@@ -31,6 +37,9 @@ from dlmls.lsp import (
     workspace,
 )
 from dlmls.lsp.positions import encoding_name
+from dlmls.lsp.raw import RawJson
+
+log = logging.getLogger(__name__)
 
 FEATURES = (workspace, diagnostics, symbols, folding, semantic_tokens, hover, completion, definition,
             selection_range, code_actions, settings, training)  # training chains onto code_actions' handler
@@ -43,8 +52,39 @@ class DlmProtocol(LanguageServerProtocol):
     into it (a few milliseconds per keystroke on a 1 MB document, and a
     second copy in memory). dlmls keeps the text in its core `Document`s
     (`workspace.DocumentStore`), so these three notifications go straight to
-    the registered handlers.
+    the registered handlers. Large results (`RawJson`) and diagnostics go
+    out encoded by msgspec.
     """
+
+    def _send_response(self, msg_id, result=None, error=None):  # type: ignore[no-untyped-def,override]
+        if error is None and isinstance(result, RawJson):
+            self._result_types.pop(msg_id, None)
+            self._send_json({"jsonrpc": "2.0", "id": msg_id, "result": result.value})
+            return
+        super()._send_response(msg_id, result, error)
+
+    def notify_json(self, method: str, params: dict[str, Any]) -> None:
+        """Send a notification whose params are already plain JSON values.
+
+        pygls serialises through lsprotocol's cattrs converter and `json`,
+        which on a large document's diagnostics costs more than computing
+        them; `publishDiagnostics` is sent on every keystroke, so it is
+        built as plain dicts (cached per problem) and encoded with msgspec.
+        """
+        self._send_json({"jsonrpc": "2.0", "method": method, "params": params})
+
+    def _send_json(self, message: dict[str, Any]) -> None:
+        if self.writer is None:
+            log.error("cannot send a message: no transport")
+            return
+        if not self._include_headers:  # a websocket transport: pygls's own framing
+            self._send_data(message)
+            return
+        body = msgspec.json.encode(message)
+        header = f"Content-Length: {len(body)}\r\nContent-Type: {self.CONTENT_TYPE}; charset=utf-8\r\n\r\n"
+        res = self.writer.write(header.encode("ascii") + body)
+        if inspect.isawaitable(res):
+            asyncio.ensure_future(res)
 
     def _user_handler(self, method: str):  # type: ignore[no-untyped-def]
         return self.fm.features.get(method)

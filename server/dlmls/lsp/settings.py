@@ -15,6 +15,9 @@ prefix:
 - `dlmHome` (string; default $DLM_HOME or ~/.dlm): the adapter store root.
 - `allowDownload` (boolean, default false): let the worker fetch a missing
   base model from the Hugging Face Hub.
+- `diagnosticsDelay` (milliseconds, 0-5000, default 0): quiet time after a
+  change before diagnostics are recomputed; 0 publishes as soon as the
+  server has caught up with the edits.
 
 A configuration change overrides the settings it names and keeps the others
 (a client may send initializationOptions and then an empty configuration). A
@@ -47,9 +50,11 @@ class Settings:
     worker_command: tuple[str, ...] | None = None  # None: --worker-cmd / $DLMLS_WORKER_CMD / the default
     dlm_home: str | None = None
     allow_download: bool = False
+    diagnostics_delay: float = 0.0  # seconds (the setting is in milliseconds)
 
 
-NAMES = {"workerCommand": "worker_command", "dlmHome": "dlm_home", "allowDownload": "allow_download"}
+NAMES = {"workerCommand": "worker_command", "dlmHome": "dlm_home", "allowDownload": "allow_download",
+         "diagnosticsDelay": "diagnostics_delay"}
 
 
 def _worker_command(value: Any) -> tuple[str, ...] | None:
@@ -82,7 +87,16 @@ def _allow_download(value: Any) -> bool:
     raise ValueError("expected true or false")
 
 
-CONVERTERS = {"worker_command": _worker_command, "dlm_home": _dlm_home, "allow_download": _allow_download}
+def _diagnostics_delay(value: Any) -> float:
+    if value is None:
+        return 0.0
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= 5000:
+        return value / 1000
+    raise ValueError("expected a number of milliseconds from 0 to 5000")
+
+
+CONVERTERS = {"worker_command": _worker_command, "dlm_home": _dlm_home, "allow_download": _allow_download,
+              "diagnostics_delay": _diagnostics_delay}
 
 
 def parse_settings(raw: Any, base: Settings | None = None) -> tuple[Settings, list[str]]:

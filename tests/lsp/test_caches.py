@@ -1,0 +1,88 @@
+"""The outline and diagnostics caches give exactly what a fresh computation gives, after any edit.
+
+Both reuse per-section JSON across edits (`symbols.OutlineCache`,
+`diagnostics.JsonCache`); a stale entry would show a wrong range. Each edit
+below is applied to one document with warm caches and compared with a cold
+computation on the same text, in UTF-16 (where astral characters make
+code-point and editor columns differ).
+"""
+
+from __future__ import annotations
+
+import heapq
+
+import pytest
+from dlmls.core.crosscheck import CrossCache, crosscheck
+from dlmls.core.document import Document
+from dlmls.lsp.diagnostics import JsonCache
+from dlmls.lsp.positions import RangeConverter
+from dlmls.lsp.symbols import OutlineCache, document_symbols
+
+TEXT = """\
+---
+dlm_id: 01HZ4X7TGZM3J1A2B3C4D5E6F7
+base_model: smollm2-135m
+---
+Prose 😀 about 𝔘 things.
+
+::instruction#nope::
+### Q
+😀 What is it?
+### A
+A thing.
+
+::instruction::
+### Q
+### A
+Empty question above.
+
+<!-- dlm-auto-synth synth_teacher="self" synth_strategy="extraction" synth_at="2026-01-01T00:00:00Z" source_section_id="0123456789abcdef" -->
+::instruction::
+### Q
+Why?
+### A
+Because.
+"""
+
+EDITS = [
+    ("type in prose", "about", 0, "x"),
+    ("emoji before a problem", "😀 What", 0, "𝔘"),
+    ("delete an emoji", "😀 What", len("😀"), ""),
+    ("insert a line above everything", "Prose", 0, "New line.\n"),
+    ("remove a fence", "::instruction#nope::\n", len("::instruction#nope::\n"), ""),
+    ("fix the empty question", "### Q\n### A\nEmpty", len("### Q\n"), "Filled?\n"),
+    ("break the frontmatter", "base_model", 0, "bogus: 1\n"),
+]
+
+
+def _diagnostics(doc: Document, cache: JsonCache, cross: CrossCache) -> list[dict]:
+    model = doc.model
+    problems = heapq.merge(model.problems, crosscheck(model, None, None, cross),
+                           key=lambda p: (p.range.start_line, p.range.start_col))
+    return cache.convert(problems, RangeConverter(model, "utf-16"))
+
+
+@pytest.mark.parametrize(("name", "anchor", "offset", "text"), EDITS, ids=[e[0] for e in EDITS])
+def test_warm_caches_match_a_cold_run(name: str, anchor: str, offset: int, text: str):
+    doc = Document(TEXT)
+    outline, diags, cross = OutlineCache(), JsonCache(), CrossCache()
+    before = outline.outline(doc.model, "utf-16")
+    before_diags = _diagnostics(doc, diags, cross)
+    assert before_diags, "the document has problems to cache"
+    at = len(TEXT[: TEXT.index(anchor)].encode("utf-8"))
+    start = at + len(anchor[:offset].encode("utf-8")) if offset else at
+    end = start
+    if text == "" and offset:  # a deletion of anchor[:offset]
+        start, end = at, start
+    doc.edit(start, end, text)
+    cold = Document(doc.model.source)
+    assert outline.outline(doc.model, "utf-16") == document_symbols(cold.model, "utf-16")
+    assert _diagnostics(doc, diags, cross) == _diagnostics(cold, JsonCache(), CrossCache())
+    assert outline.outline(doc.model, "utf-16") != before or name == "type in prose"
+
+
+def test_a_change_of_encoding_is_not_served_from_the_cache():
+    doc = Document(TEXT)
+    cache = OutlineCache()
+    utf16 = cache.outline(doc.model, "utf-16")
+    assert cache.outline(doc.model, "utf-32") == document_symbols(doc.model, "utf-32") != utf16
