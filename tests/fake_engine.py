@@ -13,8 +13,8 @@ steer it, so one test document says what should happen:
     fake-print             print() and write to fd 1 before working (must not reach the protocol)
     fake-ignore-cancel     never look at cancelled() (the client must kill the worker)
 
-A successful training writes `<dlm_home>/store/<dlm_id>/adapter/current.txt`
-(the next version number) at the very end, as the real store moves its
+A successful training makes `<dlm_home>/store/<dlm_id>/adapter/versions/vNNNN/`
+(empty) and points `adapter/current.txt` at it at the very end, as the real store moves its
 pointer only after a complete version; a cancelled or failed one writes
 nothing. Answers name the engine instance and job count, so tests can see
 that one engine serves a worker's whole life; with $FAKE_ENGINE_PIDFILE set,
@@ -23,6 +23,7 @@ the engine writes its process id there.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import sys
@@ -30,16 +31,8 @@ import time
 from pathlib import Path
 
 from dlmls import protocol
-
-try:
-    from dlmls.worker.errors import JobError
-except ImportError:  # the engine helper's module is not there yet
-
-    class JobError(Exception):  # type: ignore[no-redef]
-        def __init__(self, kind: str, message: str) -> None:
-            super().__init__(message)
-            self.kind = kind
-            self.message = message
+from dlmls.store import document_sha256
+from dlmls.worker.errors import JobError
 
 
 def directive(text: str, name: str, default: str | None = None) -> str | None:
@@ -99,10 +92,14 @@ class FakeEngine:
         if job.dlm_home:
             adapter = Path(job.dlm_home) / "store" / dlm_id / "adapter"
             current = adapter / "current.txt"
-            number = int(current.read_text().strip()[1:]) + 1 if current.exists() else 1
+            number = int(Path(current.read_text().strip()).name[1:]) + 1 if current.exists() else 1
             version = f"v{number:04d}"
-            adapter.mkdir(parents=True, exist_ok=True)
-            current.write_text(version + "\n")
+            (adapter / "versions" / version).mkdir(parents=True, exist_ok=True)
+            # The run metadata hovers and the stale-adapter hint read (a subset of the real engine's).
+            (adapter / "versions" / version / "dlmls_run.json").write_text(json.dumps({
+                "created_at": "2026-01-02T03:04:05Z", "steps": steps, "train_loss": 2.0 / steps,
+                "document": {"sha256": document_sha256(job.text)}}))
+            current.write_text(f"adapter/versions/{version}\n")  # the real store's pointer
             path = str(adapter / "versions" / version)
         return protocol.TrainResult(dlm_id=dlm_id, versions=[protocol.AdapterVersion(
             adapter=None, version=version, path=path, steps=steps, train_loss=2.0 / steps, tokens=steps * 64,

@@ -43,7 +43,7 @@ def doc(tmp_path: Path):
 
 def current(home: Path) -> str | None:
     pointer = home / "store" / DLM_ID / "adapter" / "current.txt"
-    return pointer.read_text().strip() if pointer.exists() else None
+    return Path(pointer.read_text().strip()).name if pointer.exists() else None
 
 
 def test_train_prints_the_new_version_and_progress_lines(doc, tmp_path: Path):

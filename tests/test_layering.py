@@ -20,6 +20,9 @@ LAYERS = {
     "dlmls.cli": FORBIDDEN,
     "dlmls.jobs": FORBIDDEN,  # the CLI's train/prompt and the server run jobs through it
     "dlmls.jobs.format": FORBIDDEN,
+    "dlmls.store": FORBIDDEN,  # read by hovers
+    "dlmls.store_reader": FORBIDDEN,
+    "dlmls.scores": FORBIDDEN,
     "dlmls.worker.loop": FORBIDDEN,  # the engine (and torch) load at the first job: the handshake stays fast
     "dlmls.lsp.server": ML,
 }

@@ -218,3 +218,124 @@ def test_corrupt_manifest_is_kept_aside(store: Store):
                       pinned_versions={})
     assert (store.root / "manifest.json.corrupt").read_text() == "{not json"
     assert store.manifest()["adapter_version"] == 1
+
+
+# ---------------------------------------------------------------------- score sidecar (dlmls.scores)
+
+
+def test_pair_key_is_sha256_of_normalised_question_and_answer():
+    import hashlib
+
+    from dlmls.scores import normalise, pair_key
+
+    assert pair_key("What is X?", "A thing.") == hashlib.sha256(b"What is X?\nA thing.").hexdigest()
+    # Whitespace runs, line breaks, surrounding space and Unicode composition do not change the key...
+    assert normalise("  What\r\n is\tX? ") == "What is X?"
+    assert pair_key("What  is\nX?", " A thing.\n") == pair_key("What is X?", "A thing.")
+    assert pair_key("Caf\u0065\u0301?", "Yes.") == pair_key("Caf\u00e9?", "Yes.")
+    # ...but the words, their case and which side of the pair they are on do.
+    assert pair_key("What is x?", "A thing.") != pair_key("What is X?", "A thing.")
+    assert pair_key("What is X? A", "thing.") != pair_key("What is X?", "A thing.")
+
+
+def test_scores_round_trip_and_later_lines_win(tmp_path: Path):
+    from dlmls.scores import Score, append_scores, pair_key, read_scores
+
+    path = Store.for_id(DLM_ID, tmp_path).scores_path
+    assert path == tmp_path / "store" / DLM_ID / "dlmls" / "scores.jsonl"
+    a, b = pair_key("Q1", "A1"), pair_key("Q2", "A2")
+    append_scores(path, [Score(a, "0123456789abcdef", 0.8, 1.25, "2026-04-24T10:18:42", "self"), Score(b, judge=0.1)])
+    append_scores(path, [Score(b, judge=0.6, sway=-0.5, teacher="hf:org/t")])
+    lines = [json.loads(line) for line in path.read_text().splitlines()]
+    assert set(lines[0]) == {"key", "section_id", "judge", "sway", "scored_at", "teacher"}
+    table = read_scores(path)
+    assert table.bad_lines == 0 and table.problem is None
+    assert table.get(a) == Score(a, "0123456789abcdef", 0.8, 1.25, "2026-04-24T10:18:42", "self")
+    assert table.get(b) == Score(b, None, 0.6, -0.5, None, "hf:org/t")
+    assert table.get(pair_key("Q3", "A3")) is None
+
+
+def test_bad_score_lines_are_counted_and_skipped(tmp_path: Path):
+    from dlmls.scores import pair_key, parse_scores, read_scores
+
+    key = pair_key("Q", "A")
+    good = json.dumps({"key": key, "judge": 1, "sway": 0.5, "extra": "kept out"})
+    bad = [
+        "{torn",
+        "[1, 2]",
+        json.dumps({"judge": 0.5}),  # no key
+        json.dumps({"key": "abc", "judge": 0.5}),  # not a sha256
+        json.dumps({"key": key.upper(), "judge": 0.5}),
+        json.dumps({"key": key, "judge": "high"}),
+        json.dumps({"key": key, "judge": True}),
+        '{"key": "' + key + '", "sway": NaN}',
+        json.dumps({"key": key, "teacher": 3}),
+    ]
+    data = ("\n".join([good, *bad, "", "   "]) + "\n").encode() + b"\xff\xfe\n"
+    table = parse_scores(data)
+    assert table.bad_lines == len(bad) + 1  # and the undecodable last line; blank lines are not bad
+    assert table.get(key).judge == 1.0 and table.get(key).sway == 0.5
+    assert read_scores(tmp_path / "missing.jsonl").by_key == {}
+    assert not (tmp_path / "missing.jsonl").exists()
+    (tmp_path / "dir.jsonl").mkdir()
+    unreadable = read_scores(tmp_path / "dir.jsonl")
+    assert unreadable.by_key == {} and unreadable.problem.startswith("cannot read")
+
+
+# ---------------------------------------------------------------------- cached reads for hovers
+
+
+def test_store_reader_status_is_cached_until_the_pointer_moves(store: Store, tmp_path: Path):
+    from dlmls.store_reader import AdapterStatus, StoreReader
+
+    reader = StoreReader()
+    assert reader.status(store, None) == AdapterStatus(None)
+    assert not store.root.exists()  # reading created nothing
+    with store.lock():
+        staged = store.stage()
+        (staged.path / st.RUN_FILE).write_text(json.dumps({
+            "created_at": "2026-04-24T10:18:42", "steps": 12, "train_loss": 1.5, "eval_loss_before": 2,
+            "eval_loss_after": None, "document": {"sha256": "ab"}, "base_model": {"spec": "smollm2-135m"}}))
+        store.set_current(store.commit(staged))
+    status = reader.status(store, None)
+    assert (status.version, status.steps, status.train_loss, status.eval_before, status.eval_after) == \
+        ("v0001", 12, 1.5, 2.0, None)
+    assert status.has_metadata and status.document_sha256 == "ab" and status.base_model == "smollm2-135m"
+    # Edited in place without moving the pointer: still the cached read (versions are immutable)...
+    (store.versions_dir(None) / "v0001" / st.RUN_FILE).write_text("{}")
+    assert reader.status(store, None).steps == 12
+    # ...until the pointer changes, or the entry expires.
+    assert StoreReader(ttl_s=0).status(store, None).steps is None
+    store.pointer_path(None).write_text("nonsense\n")
+    assert "not a version of this adapter" in reader.status(store, None).problem
+
+
+def test_store_reader_never_raises(store: Store):
+    from dlmls.store_reader import StoreReader, read_status
+
+    reader = StoreReader()
+    assert reader.store(None, "not-a-ulid") is None
+    assert "adapter name" in reader.status(store, "Bad-Name").problem
+    with store.lock():
+        staged = store.stage()
+        (staged.path / st.RUN_FILE).write_text('["a list"]')
+        store.set_current(store.commit(staged))
+    assert "does not hold a JSON object" in read_status(store, None).problem
+    (store.versions_dir(None) / "v0001" / st.RUN_FILE).write_bytes(b"\xff{")
+    assert "is not valid JSON" in read_status(store, None).problem
+    (store.versions_dir(None) / "v0001" / st.RUN_FILE).unlink()
+    bare = read_status(store, None)  # a version DLM's own trainer made: no dlmls_run.json
+    assert bare.version == "v0001" and not bare.has_metadata and bare.problem is None
+
+
+def test_document_hash_matches_what_a_training_records():
+    from dlmls.core.document import Document
+    from dlmls.store_reader import StoreReader
+
+    reader = StoreReader()
+    for text in ("---\nbase_model: x\n---\nProse 😀\r\n", "\ufeffBOM first\n"):
+        doc = Document(text)
+        # A retrain sends Document.text; the engine records document_sha256 of it.
+        assert reader.document_sha256(doc.model.source) == st.document_sha256(doc.text) == st.document_sha256(text)
+    broken = Document(b"caf\xe9\n")  # not UTF-8: the retrain sends (and hashes) the U+FFFD text
+    assert reader.document_sha256(broken.model.source) == st.document_sha256("caf\ufffd\n")

@@ -11,6 +11,7 @@ Layout, shared with DLM's own tools (`dlm/store/layout.py`)::
         adapter/<name>/                multi-adapter documents, one tree per named adapter
             current.txt                "adapter/<name>/versions/v0002"
             versions/v0001/ ...
+        dlmls/scores.jsonl             judge/sway scores of pairs, keyed by content (`dlmls.scores`)
 
 A training run writes each new version into a staging directory inside
 `versions/` (`.staging-*`, a name that never parses as a version), fsyncs it,
@@ -26,6 +27,7 @@ hovers, and reading never creates anything on disk.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import re
@@ -37,6 +39,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from dlmls.scores import SCORES_FILE, SIDECAR_DIR
 
 RUN_FILE = "dlmls_run.json"
 """Our metadata of one version: what produced it (base model, data, hyperparameters, metrics)."""
@@ -164,6 +168,11 @@ class Store:
     def manifest_path(self) -> Path:
         """`manifest.json`."""
         return self.root / MANIFEST_FILE
+
+    @property
+    def scores_path(self) -> Path:
+        """`dlmls/scores.jsonl`, the pairs' judge/sway scores (format: `dlmls.scores`)."""
+        return self.root / SIDECAR_DIR / SCORES_FILE
 
     # ------------------------------------------------------------------ reading
 
@@ -385,6 +394,11 @@ def current_version(dlm_id: str, home: str | os.PathLike[str] | None = None,
         return Store.for_id(dlm_id, home).current(adapter)
     except StoreError as exc:
         return CurrentVersion(None, None, str(exc))
+
+
+def document_sha256(text: str) -> str:
+    """The document hash a version records (`dlmls_run.json` → document.sha256): of the text as trained."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def utc_now() -> datetime:

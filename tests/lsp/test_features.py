@@ -9,13 +9,15 @@ before tokens on the same line (line 11) and inside a section's detail.
 from __future__ import annotations
 
 import itertools
+import os
+import tempfile
 
 import pytest
 import pytest_lsp
 from dlmls.core.sections import section_id
-from lsp_support import CONFIG, open_document
+from lsp_support import SERVER_COMMAND, make_client, open_document
 from lsprotocol import types
-from pytest_lsp import LanguageClient
+from pytest_lsp import ClientServerConfig, LanguageClient
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -52,6 +54,9 @@ That.
 """
 URI = "file:///tmp/features.dlm"
 DOC_ID = types.TextDocumentIdentifier(uri=URI)
+# An empty store root, so hovers do not depend on the ~/.dlm of whoever runs the tests.
+CONFIG = ClientServerConfig(server_command=SERVER_COMMAND, client_factory=make_client,
+                            server_env={**os.environ, "DLM_HOME": tempfile.mkdtemp(prefix="dlmls-features-")})
 
 
 @pytest_lsp.fixture(scope="module", loop_scope="module", config=CONFIG)
@@ -204,7 +209,8 @@ async def test_hover_on_fence(client: LanguageClient):
         "**instruction** section · adapter `knowledge`\n\n"
         f"- Section id: `{instruction_id}`\n"
         "- Q/A pairs: 2\n"
-        f"- Approx. tokens: {len('### Q' + chr(10) + content) // 4}"
+        f"- Approx. tokens: {len('### Q' + chr(10) + content) // 4}\n\n"
+        "**Adapter**: No adapter trained yet — run Retrain"  # a suffix without training.adapters: the flat store
     )
 
 
@@ -216,7 +222,7 @@ async def test_hover_on_marker(client: LanguageClient):
         "- Teacher: `self`\n"
         "- Strategy: `extraction`\n"
         "- Synthesized at: `2026-04-24T10:18:42Z`\n"
-        f"- Source section: `{SOURCE_ID}`, line 7 (prose)"
+        f"- Source section: `{SOURCE_ID}`, [line 7]({URI}#L7) (prose)"
     )
 
 

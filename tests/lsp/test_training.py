@@ -18,7 +18,7 @@ from typing import Any, Union
 import pytest
 import pytest_lsp
 from fake_engine import document, worker_env
-from lsp_support import SERVER_COMMAND, make_client, open_document
+from lsp_support import SERVER_COMMAND, change_document, make_client, open_document, wait_published
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
@@ -47,7 +47,7 @@ def opened(client: LanguageClient, name: str, *directives: str) -> tuple[str, st
 
 def current(dlm_id: str) -> str | None:
     pointer = HOME / "store" / dlm_id / "adapter" / "current.txt"
-    return pointer.read_text().strip() if pointer.exists() else None
+    return Path(pointer.read_text().strip()).name if pointer.exists() else None
 
 
 def _command_or_code_action(obj: Any, _: type, converter) -> types.Command | types.CodeAction:
@@ -94,12 +94,42 @@ async def test_a_bad_setting_is_reported_and_the_others_apply(client: LanguageCl
     assert "dlmls.allowDownload = 'yes': expected true or false; using the default" in messages[0].message
 
 
+def tree(root: Path) -> list[tuple[str, int, int]]:
+    """Every path under `root` with its mtime and size."""
+    return sorted((str(p.relative_to(root)), p.stat().st_mtime_ns, p.stat().st_size) for p in root.rglob("*"))
+
+
 async def test_opening_and_hovering_start_nothing_and_write_nothing(client: LanguageClient):
-    doc_uri, _ = opened(client, "quiet")
-    hover = await client.text_document_hover_async(types.HoverParams(
-        text_document=types.TextDocumentIdentifier(uri=doc_uri), position=types.Position(line=1, character=2)))
-    assert hover is not None
+    doc_uri, dlm_id = opened(client, "quiet", "::instruction::", "### Q", "Why?", "### A", "Because.")
+
+    async def hover(line: int, character: int) -> str:
+        found = await client.text_document_hover_async(types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=doc_uri),
+            position=types.Position(line=line, character=character)))
+        assert found is not None
+        return found.contents.value
+
+    positions = [(0, 0), (1, 2), (1, 12), (6, 3), (7, 1), (8, 1)]  # opener, dlm_id key and value, fence, pair
+    assert "No adapter trained yet" in await hover(0, 0)
+    for line, character in positions[1:4]:
+        await hover(line, character)
     assert not PIDFILE.exists() and not HOME.exists()
+    # The same hovers over a populated store (a version and scores, as a training and synthesis leave
+    # them) show it, and still create, change and start nothing.
+    from dlmls import scores
+    from dlmls.store import RUN_FILE, Store
+
+    store = Store.for_id(dlm_id, HOME)
+    with store.lock():
+        staged = store.stage()
+        (staged.path / RUN_FILE).write_text('{"steps": 3, "train_loss": 0.5}')
+        store.set_current(store.commit(staged))
+    scores.append_scores(store.scores_path, [scores.Score(scores.pair_key("Why?", "Because."), judge=0.25)])
+    before = tree(HOME)
+    texts = [await hover(line, character) for line, character in positions]
+    assert "**Adapter**: `v0001` (current)" in texts[0] and "- Steps: 3" in texts[2]
+    assert "- Scored pairs: 1 of 1 (mean judge 0.250)" in texts[3] and "- Judge: 0.250" in texts[5]
+    assert tree(HOME) == before and not PIDFILE.exists()
 
 
 async def test_retrain_is_offered_as_a_source_action_anywhere(client: LanguageClient):
@@ -213,11 +243,47 @@ async def test_a_crash_is_shown_and_the_next_job_gets_a_fresh_worker(client: Lan
 async def test_a_changed_configuration_applies_to_the_next_job(client: LanguageClient):
     client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
         settings={"dlmls": {"workerCommand": "/nonexistent/dlmls-worker --x"}}))
-    doc_uri, _ = opened(client, "reconfigured")
+    doc_uri, dlm_id = opened(client, "reconfigured")
     result = await execute(client, "dlmls.retrain", doc_uri)
     assert result["ok"] is False and "cannot start the worker `/nonexistent/dlmls-worker --x`" in result["message"]
     client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
         settings={"dlmls": {"workerCommand": ""}}))
     result = await execute(client, "dlmls.retrain", doc_uri)
     assert result["ok"] is True  # back to the default; dlmHome kept from initializationOptions
-    assert HOME.exists()
+    assert current(dlm_id) == "v0001"
+
+
+def _opener_hover(client: LanguageClient, doc_uri: str):
+    return client.text_document_hover_async(types.HoverParams(
+        text_document=types.TextDocumentIdentifier(uri=doc_uri), position=types.Position(line=0, character=1)))
+
+
+def _stale(diagnostics: list[types.Diagnostic]) -> list[str]:
+    return [d.message for d in diagnostics if d.code == "DLM500"]
+
+
+async def test_after_a_retrain_hover_and_diagnostics_follow_the_new_version(client: LanguageClient):
+    doc_uri, dlm_id = opened(client, "follow")
+    assert _stale(await wait_published(client, doc_uri, 1)) == []
+    assert "No adapter trained yet" in (await _opener_hover(client, doc_uri)).contents.value
+
+    assert (await execute(client, "dlmls.retrain", doc_uri))["ok"] is True
+    hover = (await _opener_hover(client, doc_uri)).contents.value
+    assert "`v0001` (current)" in hover and "Trained on the document as it is now" in hover
+
+    # Type into the prose: the adapter is now behind the text, as a hint on the opener.
+    change_document(client, doc_uri, 2, ((4, 0, 4, 0), "More notes. "))
+    (message,) = _stale(await wait_published(client, doc_uri, 2))
+    assert "changed since adapter v0001 was trained" in message
+    hint = next(d for d in client.published[doc_uri][-1].diagnostics if d.code == "DLM500")
+    assert hint.severity == types.DiagnosticSeverity.Hint and (hint.range.start.line, hint.range.end.character) == (0, 3)
+    assert "The document changed since this version was trained" in (await _opener_hover(client, doc_uri)).contents.value
+
+    # Retrain the edited text: the hint goes (republished for the same version) and hover shows v0002.
+    published = len(client.published[doc_uri])
+    assert (await execute(client, "dlmls.retrain", doc_uri))["ok"] is True
+    await wait_for(lambda: len(client.published[doc_uri]) > published)
+    latest = client.published[doc_uri][-1]
+    assert latest.version == 2 and _stale(list(latest.diagnostics)) == []
+    assert "`v0002` (current)" in (await _opener_hover(client, doc_uri)).contents.value
+    assert current(dlm_id) == "v0002"

@@ -3,7 +3,8 @@
 Codes never change meaning once released, so editors, CI logs and
 suppressions can rely on them. `DLM0xx` are file-level, `FM0xx`/`FM1xx` the
 frontmatter (see `frontmatter.CODES`), `DLM2xx` fences, `DLM3xx` provenance
-markers, `DLM4xx` instruction and preference bodies. In each range the
+markers, `DLM4xx` instruction and preference bodies, `DLM5xx` the
+document's adapter store (hints from the language server). In each range the
 `x2x` codes are lint (`lint.py`: DLM accepts the text but reads it otherwise
 than it looks); `DLM23x`/`DLM24x`, `DLM33x` and `FM16x` are cross-checks
 against the rest of the document, the registry or the files around it
@@ -68,6 +69,7 @@ CODES: dict[str, str] = {
     "DLM413": "preference triple cut off at the end of the section",
     "DLM420": "body header inside a code block (DLM splits the pair or triple there)",
     "DLM421": "heading after the last answer is absorbed into that answer",
+    "DLM500": "the document changed since its current adapter version was trained (a hint; Retrain)",
 }
 
 

@@ -219,10 +219,6 @@ def _sources(info: Any, training: dict[str, Any], base_dir: str, exists: Exists)
 
 # Base model --------------------------------------------------------------------
 
-def _looks_like_path(spec: str) -> bool:
-    return spec.startswith(("/", "./", "../", "~", ".\\", "..\\")) or spec in (".", "..")
-
-
 def _base_model(info: Any, base_dir: str | None, exists: Exists | None) -> list[Problem]:
     spec = info.base_model
     pos = info.positions.get(("base_model",))
@@ -235,11 +231,11 @@ def _base_model(info: Any, base_dir: str | None, exists: Exists | None) -> list[
         return [_problem("FM160", Severity.WARNING, Stage.TRAIN, rng,
                          f"base_model {spec!r}: after `hf:` DLM needs a Hugging Face id `org/name`",
                          path="base_model", value=spec, suggestions=[])]
-    if _looks_like_path(spec) or "/" in spec or "\\" in spec:
+    if registry.looks_like_path(spec) or "/" in spec or "\\" in spec:
         resolved = _resolve(spec, base_dir) if base_dir is not None or os.path.isabs(spec) else None
         if resolved is None or exists is None or exists(resolved):
             return []  # a local model directory (or one we cannot check)
-        if _looks_like_path(spec):
+        if registry.looks_like_path(spec):
             return [_problem("FM161", Severity.WARNING, Stage.TRAIN, rng,
                              f"base_model {spec!r} is not a registry key and no such local directory exists "
                              f"(looked for {resolved})", path="base_model", value=spec, resolved=resolved)]

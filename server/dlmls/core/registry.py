@@ -77,3 +77,36 @@ def suggestions(spec: str, n: int = 3) -> list[str]:
     if lowered in table:
         return [lowered]  # only the case (or surrounding space) differs
     return difflib.get_close_matches(lowered, keys, n=n, cutoff=0.6)
+
+
+def looks_like_path(spec: str) -> bool:
+    """Whether `spec` is written as a filesystem path (`./m`, `/m`, `~/m`, `..`), as DLM reads it."""
+    return spec.startswith(("/", "./", "../", "~", ".\\", "..\\")) or spec in (".", "..")
+
+
+@dataclass(frozen=True, slots=True)
+class Spec:
+    """What a `base_model` value names: `kind` is registry | hf | bad-hf | path | unknown."""
+
+    spec: str
+    kind: str
+    entry: BaseModel | None = None  # the registry entry (kind "registry")
+    hf_id: str | None = None  # the Hugging Face id (kinds "registry" and "hf")
+    suggestions: tuple[str, ...] = ()  # what the writer probably meant (kinds "unknown", "path", "hf")
+
+
+def classify(spec: str) -> Spec:
+    """How DLM reads a `base_model` value: a registry key, `hf:org/name`, a local path, or none of those."""
+    entry = lookup(spec)
+    if entry is not None:
+        return Spec(spec, "registry", entry, entry.hf_id)
+    if spec.startswith(HF_PREFIX):
+        if not hf_id_ok(spec):
+            return Spec(spec, "bad-hf")
+        return Spec(spec, "hf", hf_id=spec[len(HF_PREFIX):], suggestions=tuple(suggestions(spec)))
+    if looks_like_path(spec):
+        return Spec(spec, "path")
+    if "/" in spec or "\\" in spec:
+        # A relative directory, or (more likely for `org/name`) a Hugging Face id without `hf:`.
+        return Spec(spec, "path", suggestions=(*suggestions(spec), HF_PREFIX + spec))
+    return Spec(spec, "unknown", suggestions=tuple(suggestions(spec)))

@@ -3,7 +3,9 @@
 A run publishes the model's problems (parse, train-time and lint, kept with
 each section and reused across edits) merged with the cross-checks that need
 the whole document or the disk (`dlmls.core.crosscheck`): undeclared
-adapters, dangling source section ids, missing files, unknown base models.
+adapters, dangling source section ids, missing files, unknown base models;
+and a hint (DLM500) when the text has moved on from what the current adapter
+version was trained on, read (cached, read-only) from the store.
 Paths resolve against the document's directory for `file:` URIs only; file
 existence is remembered for a couple of seconds so a burst of edits does not
 stat the same files again and again.
@@ -41,11 +43,13 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 from pygls.uris import to_fs_path
 
+from dlmls.core.completion import declared_adapters
 from dlmls.core.crosscheck import CrossCache, crosscheck
 from dlmls.core.document import Model
-from dlmls.core.problems import Problem
+from dlmls.core.problems import Problem, Range, Severity, Stage
 from dlmls.lsp.positions import RangeConverter
 from dlmls.lsp.workspace import Entry
+from dlmls.store_reader import StoreReader
 
 if TYPE_CHECKING:
     from dlmls.lsp.server import DlmLanguageServer
@@ -62,6 +66,36 @@ def document_dir(uri: str) -> str | None:
         return None
     path = to_fs_path(uri)
     return os.path.dirname(path) if path else None
+
+
+def adapter_problems(model: Model, reader: StoreReader, home: str | None) -> list[Problem]:
+    """DLM500 on the frontmatter opener when a current adapter was trained from other text.
+
+    A hint, not a warning: the document is fine, the adapter is behind it.
+    It names each stale adapter's version, and goes away when a retrain (or
+    an undo back to the trained text) makes the adapter current again. The
+    document is hashed only when the store has a version with a recorded hash.
+    """
+    info = model.frontmatter.info if model.frontmatter is not None else None
+    dlm_id = info.dlm_id if info is not None else None
+    store = reader.store(home, dlm_id) if isinstance(dlm_id, str) else None
+    if store is None:
+        return []
+    digest = None
+    stale = []
+    for adapter in list(declared_adapters(model)) or [None]:
+        status = reader.status(store, adapter)
+        if status.version is None or not status.document_sha256:
+            continue
+        digest = digest or reader.document_sha256(model.source)
+        if status.document_sha256 != digest:
+            stale.append(f"{adapter} {status.version}" if adapter else status.version)
+    if not stale:
+        return []
+    which = "adapter " + ", ".join(stale)
+    return [Problem("DLM500", Severity.HINT, Range(0, 0, 0, 3),
+                    f"the document changed since {which} was trained; Retrain to include the changes",
+                    Stage.LINT, {"versions": stale})]
 
 
 class CachedExists:
@@ -149,6 +183,12 @@ class Publisher:
         settings = getattr(self.server, "settings", None)
         return getattr(settings, "diagnostics_delay", 0.0)
 
+    def refresh(self, uri: str) -> None:
+        """Publish again for an open document whose surroundings changed (e.g. a new adapter version)."""
+        entry = self.server.documents.get(uri)
+        if entry is not None:
+            self.on_change(uri, entry)
+
     def on_change(self, uri: str, entry: Entry | None) -> None:
         """Store listener: (re)schedule a run, or clear diagnostics on close."""
         pending = self._pending.pop(uri, None)
@@ -185,8 +225,9 @@ class Publisher:
         """
         model = entry.document.model
         convert = RangeConverter(model, self.server.position_encoding)
-        problems = heapq.merge(model.problems, self.cross_problems(uri, model),
-                               key=lambda p: (p.range.start_line, p.range.start_col))
+        extra = adapter_problems(model, self.server.store_reader, self.server.dlm_home)
+        extra += self.cross_problems(uri, model)
+        problems = heapq.merge(model.problems, extra, key=lambda p: (p.range.start_line, p.range.start_col))
         diagnostics = self._json.setdefault(uri, JsonCache()).convert(problems, convert)
         self.server.protocol.notify_json(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS,
                                          {"uri": uri, "version": entry.version, "diagnostics": diagnostics})

@@ -1,28 +1,46 @@
-"""textDocument/hover: what a frontmatter key, a fence or a marker means.
+"""textDocument/hover: what a frontmatter key, a fence, a marker or a pair means, and what the store knows.
 
 - On a frontmatter key or value: the schema field's documentation, type,
-  default, limits and allowed values (from `dlmls.core.schema`).
+  default, limits and allowed values (from `dlmls.core.schema`). On
+  `base_model`, first its registry card (`dlmls.core.registry`: Hugging Face
+  id, size, context, licence), or what kind of name it is (`hf:` id, local
+  path) or a "did you mean" for a name DLM does not know.
+- On the frontmatter's `---` opener and on the `dlm_id` value: the current
+  adapter version of each adapter (when trained, steps, final train loss,
+  held-out loss before → after, whether the text changed since), read from
+  the store `$DLM_HOME/store/<dlm_id>/` (the `dlmHome` setting, else
+  $DLM_HOME, else ~/.dlm).
 - On a fence line: the section's type, adapter, id, number of pairs or
-  triples and a rough token count (a quarter of the content's characters).
+  triples and a rough token count (a quarter of the content's characters),
+  the current version of the adapter(s) the section trains (DLM's routing),
+  and for an instruction section how many of its pairs have recorded scores.
+- On a pair's lines: its judge/sway scores, when the store has any
+  (`dlmls.scores`, keyed by the pair's content).
 - On a provenance marker: its attributes, and for a synthesized section the
-  source section it names and the line that section starts on, if it is in
-  this document.
+  source section it names, linked to its line in this document.
 
-Hover only reads the open document's model: it writes nothing anywhere.
+Hover reads the open document's model and, through `dlmls.store_reader`
+(cached, never raising), the store: it creates and writes nothing anywhere.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
-from dlmls.core import schema
+from dlmls.core import registry, schema
+from dlmls.core.completion import declared_adapters
 from dlmls.core.document import Document, Model
 from dlmls.core.problems import Range
 from dlmls.core.sections import Section
 from dlmls.core.text import decode
 from dlmls.lsp.positions import RangeConverter
+from dlmls.scores import ScoreTable, pair_key
+from dlmls.store import Store
+from dlmls.store_reader import AdapterStatus, StoreReader
 
 if TYPE_CHECKING:
     from dlmls.lsp.server import DlmLanguageServer
@@ -34,20 +52,46 @@ MARKER_FIELDS = {
               ("judge_score_rejected", "Score (rejected)"), ("mined_at", "Mined at"), ("mined_run_id", "Run id")),
     "harvest": (("source", "Source"),),
 }
+NO_ADAPTER = "No adapter trained yet — run Retrain"
+RULE = "\n\n---\n\n"
 
 
-def hover(doc: Document, line: int, character: int, encoding: str) -> types.Hover | None:
+@dataclass(slots=True)
+class Context:
+    """What a hover may know beyond the document: its URI and where the store lives (None: no store facts)."""
+
+    uri: str = ""
+    home: str | None = None  # the dlmHome setting; None: $DLM_HOME or ~/.dlm
+    reader: StoreReader | None = None
+    _store: Any = field(default=False, init=False)  # False: not looked up yet (None: there is none)
+
+    def store(self, model: Model) -> Store | None:
+        """The document's store (None without a valid dlm_id or without a reader)."""
+        if self._store is False:
+            info = model.frontmatter.info if model.frontmatter is not None else None
+            dlm_id = info.dlm_id if info is not None else None
+            self._store = self.reader.store(self.home, dlm_id) if self.reader and dlm_id else None
+        return self._store
+
+
+def hover(doc: Document, line: int, character: int, encoding: str,
+          context: Context | None = None) -> types.Hover | None:
     """The hover at an LSP position (`character` counted in `encoding`)."""
     model = doc.model
+    ctx = context or Context()
     start, _ = model.line_span(line)
     col = len(decode(model.source[start:doc.offset_at(line, character, encoding)]))
     convert = RangeConverter(model, encoding)
-    found = _frontmatter_hover(model, line, col) or _section_hover(model, line)
+    found = _frontmatter_hover(model, line, col, ctx) or _section_hover(model, line, ctx)
     if found is None:
         return None
     text, rng = found
     return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=text),
                        range=convert.range(rng))
+
+
+def _whole_line(model: Model, line: int) -> Range:
+    return Range(line, 0, line, len(model.line_text(line)))
 
 
 # Frontmatter ------------------------------------------------------------------
@@ -56,11 +100,13 @@ def _contains(rng: Range, line: int, col: int) -> bool:
     return (rng.start_line, rng.start_col) <= (line, col) <= (rng.end_line, rng.end_col)
 
 
-def _frontmatter_hover(model: Model, line: int, col: int) -> tuple[str, Range] | None:
+def _frontmatter_hover(model: Model, line: int, col: int, ctx: Context) -> tuple[str, Range] | None:
     block = model.frontmatter
     info = block.info if block is not None else None
     if info is None or not (block.start_byte <= model.line_span(line)[0] < block.end_byte):
         return None
+    if line == 0:
+        return opener_markdown(model, ctx), _whole_line(model, 0)
     best: tuple[int, int, tuple[Any, ...], Range] | None = None
     for path, pos in info.positions.items():
         if not path:
@@ -72,12 +118,19 @@ def _frontmatter_hover(model: Model, line: int, col: int) -> tuple[str, Range] |
                     best = (*rank, path, rng)
     if best is None:
         return None
-    path, rng = best[2], best[3]
+    is_key, path, rng = best[1], best[2], best[3]
     version = 1 if info.written_version == 1 else schema.CURRENT_SCHEMA_VERSION
     spec = schema.field_at(path, version=version)
     if spec is None:
         return f"`{_dotted(path)}`: not a key DLM knows (it will be rejected).", rng
-    return field_markdown(path, spec), rng
+    text = field_markdown(path, spec)
+    if path == ("base_model",):
+        written = info.raw.get("base_model") if isinstance(info.raw, dict) else None
+        if isinstance(written, str) and written.strip():
+            text = base_model_markdown(written.strip()) + RULE + text
+    elif path == ("dlm_id",) and not is_key and (store := ctx.store(model)) is not None:
+        text = adapters_markdown(model, ctx, store, _all_adapters(model)) + RULE + text
+    return text, rng
 
 
 def _dotted(path: tuple[Any, ...]) -> str:
@@ -117,24 +170,175 @@ def field_markdown(path: tuple[Any, ...], spec: schema.FieldSpec) -> str:
     return "\n".join(lines)
 
 
+def _count(n: int) -> str:
+    for size, unit in ((10**9, "B"), (10**6, "M"), (10**3, "K")):
+        if n >= size:
+            return f"{n / size:.3g}{unit}"
+    return str(n)
+
+
+def base_model_markdown(spec: str) -> str:
+    """What a `base_model` value names: its registry card, an `hf:` id, a path, or a "did you mean"."""
+    found = registry.classify(spec)
+    if found.kind == "registry" and found.entry is not None:
+        m = found.entry
+        rows = [("Hugging Face id", f"[`{m.hf_id}`](https://huggingface.co/{m.hf_id})"),
+                ("Architecture", f"`{m.architecture}`"),
+                ("Parameters", _count(m.params)),
+                ("Context length", f"{m.context_length:,} tokens"),
+                ("Size (fp16)", f"{m.size_gb_fp16:g} GB"),
+                ("Licence", m.license_spdx + (" (accept it on the Hub first)" if m.requires_acceptance
+                                              else "")),
+                ("Modality", m.modality + ("" if m.modality in ("text", "text-moe")
+                                           else " (dlmls trains text models only)"))]
+        table = "\n".join(f"| {name} | {value} |" for name, value in rows)
+        return f"**`{m.key}`** · base-model registry\n\n| | |\n|---|---|\n{table}"
+    if found.kind == "hf":
+        same = (f"\n\nThe registry key `{found.suggestions[0]}` names the same model."
+                if found.suggestions else "")
+        return (f"**`{spec}`**: a Hugging Face id, used as-is: "
+                f"[`{found.hf_id}`](https://huggingface.co/{found.hf_id}) (not in the registry).{same}")
+    if found.kind == "bad-hf":
+        return f"**`{spec}`**: after `hf:` DLM needs a Hugging Face id `org/name`."
+    if found.kind == "path":
+        hint = (" — or did you mean " + " or ".join(f"`{s}`" for s in found.suggestions) + "?"
+                if found.suggestions else "")
+        return (f"**`{spec}`**: a local model path (relative to the document's folder), "
+                f"a directory saved with `save_pretrained` or a `.gguf` file{hint}")
+    hint = ("Did you mean " + " or ".join(f"`{s}`" for s in found.suggestions) + "?"
+            if found.suggestions else "Use a registry key, `hf:org/name` or a local model directory.")
+    return f"**`{spec}`** is not in the base-model registry. {hint}"
+
+
+def opener_markdown(model: Model, ctx: Context) -> str:
+    """The frontmatter opener: the document's identity and the current version of each adapter."""
+    info = model.frontmatter.info
+    head = "**Frontmatter**"
+    if isinstance(info.dlm_id, str):
+        head += f" · `dlm_id` `{info.dlm_id}`"
+    if isinstance(info.base_model, str):
+        head += f" · base model `{info.base_model}`"
+    store = ctx.store(model)
+    if store is None:
+        if ctx.reader is None:
+            return head
+        return head + "\n\nNo valid `dlm_id`, so no adapter store."
+    return f"{head}\n\nStore: `{store.root}`\n\n" + adapters_markdown(model, ctx, store, _all_adapters(model))
+
+
+# The store ------------------------------------------------------------------------
+
+def _all_adapters(model: Model) -> list[str | None]:
+    return list(declared_adapters(model)) or [None]
+
+
+def _routed_adapters(model: Model, section: Section) -> list[str | None]:
+    """The adapters a section trains, as DLM's router assigns them (docs/engine.md, Data)."""
+    kind = section.core.kind
+    if kind not in ("prose", "instruction", "preference"):
+        return []  # media is not trained; an unknown fence is an error
+    declared = declared_adapters(model)
+    if not declared:
+        return [None]
+    if section.core.adapter:
+        return [section.core.adapter]
+    return list(declared) if kind == "prose" else [declared[0]]
+
+
+def _when(text: str) -> str:
+    try:
+        at = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return text
+    at = at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+    return at.strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def _bullets(facts: list[str]) -> str:
+    return "\n\n" + "\n".join(f"- {f}" for f in facts) if facts else ""
+
+
+def status_markdown(status: AdapterStatus, document_sha256: str | None) -> str:
+    """One adapter's current version: when trained, steps, losses, and whether the text changed since."""
+    label = f"Adapter `{status.adapter}`" if status.adapter else "Adapter"
+    if status.problem is not None:
+        return f"**{label}**: store unreadable: {status.problem}"
+    if status.version is None:
+        return f"**{label}**: {NO_ADAPTER}"
+    facts = []
+    if not status.has_metadata:
+        facts.append("No dlmls run metadata (`dlmls_run.json`): trained by another tool?")
+    if status.created_at:
+        facts.append(f"Trained: {_when(status.created_at)}")
+    if status.steps is not None:
+        facts.append(f"Steps: {status.steps}")
+    if status.train_loss is not None:
+        facts.append(f"Final train loss: {status.train_loss:.3f}")
+    if status.eval_after is not None:
+        before = f"{status.eval_before:.3f} → " if status.eval_before is not None else ""
+        facts.append(f"Held-out loss: {before}{status.eval_after:.3f}")
+    if status.document_sha256 and document_sha256:
+        facts.append("The document changed since this version was trained"
+                     if status.document_sha256 != document_sha256 else "Trained on the document as it is now")
+    return f"**{label}**: `{status.version}` (current)" + _bullets(facts)
+
+
+def adapters_markdown(model: Model, ctx: Context, store: Store, adapters: list[str | None]) -> str:
+    """The current version of each of `adapters`, one paragraph each."""
+    assert ctx.reader is not None
+    digest = ctx.reader.document_sha256(model.source)
+    return "\n\n".join(status_markdown(ctx.reader.status(store, a), digest) for a in adapters)
+
+
 # Sections ---------------------------------------------------------------------
 
-def _section_hover(model: Model, line: int) -> tuple[str, Range] | None:
+def _section_hover(model: Model, line: int, ctx: Context) -> tuple[str, Range] | None:
     section = model.section_at_line(line)
     if section is None:
         return None
     core = section.core
-    whole_line = Range(line, 0, line, len(model.line_text(line)))
     if core.fence is not None and line == section.start_line:
-        return fence_markdown(section), whole_line
+        return _fence_hover(model, section, ctx), _whole_line(model, line)
     for info in core.markers:
         if section.line(info.line) == line:
-            return marker_markdown(model, info.marker), whole_line
+            return marker_markdown(model, info.marker, ctx.uri), _whole_line(model, line)
+    if core.kind == "instruction" and core.pairs:
+        return _pair_hover(model, section, line, ctx)
     return None
 
 
-def fence_markdown(section: Section) -> str:
-    """A fence as hover Markdown: type, adapter, id, items and size."""
+def _fence_hover(model: Model, section: Section, ctx: Context) -> str:
+    store = ctx.store(model)
+    if store is None or ctx.reader is None:
+        return fence_markdown(section)
+    scores = ctx.reader.scores(store) if section.core.kind == "instruction" else None
+    text = fence_markdown(section, scores)
+    adapters = _routed_adapters(model, section)
+    if adapters:
+        text += "\n\n" + adapters_markdown(model, ctx, store, adapters)
+    return text
+
+
+def _mean(values: list[float]) -> str:
+    return f"{sum(values) / len(values):.3f}"
+
+
+def scores_summary(section: Section, table: ScoreTable) -> str | None:
+    """How many of the section's pairs have scores, and their means; None when the store has no scores."""
+    if table.problem is not None:
+        return f"Scores: store unreadable: {table.problem}"
+    if not table.by_key:
+        return None
+    found = [s for p in section.core.pairs if (s := table.get(pair_key(p.question, p.answer))) is not None]
+    means = [f"mean {name} {_mean(vals)}" for name, vals in (
+        ("judge", [s.judge for s in found if s.judge is not None]),
+        ("sway", [s.sway for s in found if s.sway is not None])) if vals]
+    counted = f"Scored pairs: {len(found)} of {len(section.core.pairs)}"
+    return counted + (f" ({', '.join(means)})" if means else "")
+
+
+def fence_markdown(section: Section, scores: ScoreTable | None = None) -> str:
+    """A fence as hover Markdown: type, adapter, id, items, recorded scores and size."""
     core = section.core
     if core.kind == "unknown":
         return f"**Unknown section fence** `{core.fence.text.strip()}`: DLM rejects the document."
@@ -142,6 +346,9 @@ def fence_markdown(section: Section) -> str:
     facts = [f"Section id: `{core.section_id}`"]
     if core.kind == "instruction":
         facts.append(f"Q/A pairs: {len(core.pairs)}")
+        summary = scores_summary(section, scores) if scores is not None else None
+        if summary:
+            facts.append(summary)
     elif core.kind == "preference":
         facts.append(f"Preference triples: {len(core.triples)}")
     if core.kind in ("image", "audio") and core.fence is not None:
@@ -150,8 +357,39 @@ def fence_markdown(section: Section) -> str:
     return head + "\n\n" + "\n".join(f"- {f}" for f in facts)
 
 
-def marker_markdown(model: Model, marker: Any) -> str:
-    """A provenance marker as hover Markdown: its attributes and source section."""
+def _pair_hover(model: Model, section: Section, line: int, ctx: Context) -> tuple[str, Range] | None:
+    core = section.core
+    for i, pair in enumerate(core.pairs):
+        first, last = section.line(core.body_row(pair.q_line)), section.line(core.body_row(pair.end_line))
+        while last > first and not model.line_text(last).strip():
+            last -= 1  # the blank lines between pairs belong to neither
+        if first <= line <= last:
+            break
+    else:
+        return None
+    store = ctx.store(model)
+    if store is None or ctx.reader is None:
+        return None
+    table = ctx.reader.scores(store)
+    label = f"Pair Q{i + 1} of {len(core.pairs)}"
+    if table.problem is not None:
+        text = f"**{label}** · scores: store unreadable: {table.problem}"
+    else:
+        score = table.get(pair_key(pair.question, pair.answer))
+        if score is None:
+            return None  # nothing recorded: plain text keeps no hover
+        facts = [f"{name}: {value:.3f}" for name, value in (("Judge", score.judge), ("Sway", score.sway))
+                 if value is not None]
+        if score.teacher:
+            facts.append(f"Teacher: `{score.teacher}`")
+        if score.scored_at:
+            facts.append(f"Scored at: {_when(score.scored_at)}")
+        text = f"**{label}** · recorded scores" + _bullets(facts)
+    return text, Range(first, 0, last, len(model.line_text(last)))
+
+
+def marker_markdown(model: Model, marker: Any, uri: str = "") -> str:
+    """A provenance marker as hover Markdown: its attributes and source section (linked, given `uri`)."""
     label = MARKER_LABELS.get(marker.kind)
     if label is None:
         return "**Provenance marker** that DLM cannot read."
@@ -159,21 +397,27 @@ def marker_markdown(model: Model, marker: Any) -> str:
     sid = marker.attrs.get("source_section_id")
     if sid is not None:
         source = next((s for s in model.live_sections if s.core.section_id == sid), None)
-        first = source.line(source.core.content_line) if source is not None and source.core.implicit else (
-            source.start_line if source is not None else 0)
-        where = (f"line {first + 1} ({source.core.kind})" if source is not None
-                 else "not in this document")
+        if source is None:
+            where = "not in this document"
+        else:
+            first = source.line(source.core.content_line) if source.core.implicit else source.start_line
+            link = f"line {first + 1}"
+            if uri:
+                link = f"[{link}]({uri}#L{first + 1})"
+            where = f"{link} ({source.core.kind})"
         facts.append(f"Source section: `{sid}`, {where}")
     return f"**{label}** provenance marker\n\n" + "\n".join(f"- {f}" for f in facts)
 
 
 def register(server: DlmLanguageServer) -> None:
-    """Serve hovers."""
+    """Serve hovers (store reads go through the server's cached `store_reader`)."""
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     def on_hover(params: types.HoverParams) -> types.Hover | None:
-        entry = server.documents.get(params.text_document.uri)
+        uri = params.text_document.uri
+        entry = server.documents.get(uri)
         if entry is None:
             return None
         pos = params.position
-        return hover(entry.document, pos.line, pos.character, server.position_encoding)
+        return hover(entry.document, pos.line, pos.character, server.position_encoding,
+                     Context(uri, server.dlm_home, server.store_reader))

@@ -38,6 +38,7 @@ from dlmls.lsp import (
 )
 from dlmls.lsp.positions import encoding_name
 from dlmls.lsp.raw import RawJson
+from dlmls.store_reader import StoreReader
 
 log = logging.getLogger(__name__)
 
@@ -113,6 +114,12 @@ class DlmLanguageServer(LanguageServer):
                          text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
         self.documents = workspace.DocumentStore()
         self.diagnostics: diagnostics.Publisher | None = None
+        self.store_reader = StoreReader()  # cached, read-only views of adapter stores (hover, diagnostics)
+
+    @property
+    def dlm_home(self) -> str | None:
+        """The `dlmHome` setting (None: $DLM_HOME or ~/.dlm)."""
+        return getattr(getattr(self, "settings", None), "dlm_home", None)
 
     @property
     def position_encoding(self) -> str:

@@ -323,6 +323,8 @@ def _add_code_actions(server: DlmLanguageServer, provider: Callable[[types.CodeA
 def register(server: DlmLanguageServer) -> None:
     """The training commands, the Retrain code action, and stopping the worker at shutdown."""
     training = server.training = Training(server)
+    if server.diagnostics is not None:  # DLM500 (adapter behind the text) depends on the new version
+        training.subscribe(lambda uri, record: server.diagnostics.refresh(uri))
 
     @server.command(RETRAIN)
     async def retrain(uri: str) -> dict[str, Any]:

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from dlmls import protocol
-from dlmls.store import DATA_FILE, RUN_FILE, Store, StoreBusy, StoreError, VersionInfo, utc_now
+from dlmls.store import DATA_FILE, RUN_FILE, Store, StoreBusy, StoreError, VersionInfo, document_sha256, utc_now
 from dlmls.worker import data as datamod
 from dlmls.worker import models, train
 from dlmls.worker.errors import JobError
@@ -339,7 +339,7 @@ class Engine:
                 "fresh": parent is None,
                 "base_model": {**resolved.describe(), "identity": resolved.identity},
                 "document": {"path": os.path.abspath(job.path) if job.path else None,
-                             "sha256": hashlib.sha256(job.text.encode("utf-8", "surrogatepass")).hexdigest()},
+                             "sha256": document_sha256(job.text)},
                 "data": {"hash": d.data_hash, **d.counts(), "rows": len(rows), "eval_rows": len(eval_rows),
                          "tokens_per_epoch": sum(len(r.input_ids) for r in rows)},
                 "hyperparameters": {**h.to_json(), "target_modules": list(host.peft.peft_config[name].target_modules),
