@@ -252,12 +252,35 @@ def count_files(root: Path) -> int:
     return sum(len(files) for _, _, files in os.walk(root))
 
 
+def import_floor(python: str, runs: int = 5) -> float:
+    """Median seconds to spawn `python`, import pygls's server (and with it lsprotocol) and exit:
+    what any pygls 2 server pays before it can answer `initialize`."""
+    samples = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        subprocess.run([python, "-c", "import pygls.lsp.server"], check=True)
+        samples.append(time.perf_counter() - t0)
+    return statistics.median(samples)
+
+
+async def initialize_time(name: str, command: list[str], env: dict[str, str], runs: int = 5) -> float:
+    """Median seconds from spawn to the initialize result over `runs` fresh processes."""
+    samples = []
+    for _ in range(runs):
+        server = Server(name, command, env)
+        samples.append(await server.start())
+        await server.stop()
+    return statistics.median(samples)
+
+
 async def run_server(name: str, command: list[str], big: str, keystrokes: int, corpus: bool) -> dict[str, Any]:
     """Every measurement for one server."""
     with tempfile.TemporaryDirectory() as home, tempfile.TemporaryDirectory() as docs:
         env = {**os.environ, "DLM_HOME": home}
+        res: dict[str, Any] = {"floor": import_floor(command[0]),
+                               "initialize": await initialize_time(name, command, env)}
         server = Server(name, command, env)
-        res: dict[str, Any] = {"initialize": await server.start()}
+        await server.start()
         big_path = Path(docs) / "big.dlm"
         big_path.write_text(big)
         res["big"] = await bench_document(server, big_path.as_uri(), big, keystrokes)
@@ -296,7 +319,8 @@ def report(results: dict[str, dict[str, Any]], big_bytes: int, keystrokes: int) 
                 values.append("not offered")
         rows.append((label, *values))
 
-    row("initialize (spawn → result)", lambda r: r["initialize"])
+    row("initialize (spawn → result, median of 5)", lambda r: r["initialize"])
+    row("floor: spawn, `import pygls.lsp.server`, exit (median of 5)", lambda r: r["floor"])
     row("1 MB: didOpen → diagnostics", lambda r: r["big"]["open"])
     row(f"1 MB: keystroke → diagnostics (median of {keystrokes})", lambda r: r["big"]["keystroke"])
     row("1 MB: keystroke → diagnostics (p90)", lambda r: r["big"]["keystroke_p90"])
@@ -333,7 +357,9 @@ async def main_async(args: argparse.Namespace) -> None:
                       f"{time.strftime('%Y-%m-%d')}, {machine()}; 1 MB document: {len(big.encode()):,} bytes; "
                       f"conformance corpus: {results['dlmls'].get('corpus_files', 0)} documents. "
                       f"Targets: keystroke → diagnostics ≤ 20 ms and ≥ 5× dlm-lsp on 1 MB, "
-                      f"initialize ≤ 300 ms, memory ≤ 120 MB.\n\n{text}")
+                      f"initialize ≤ 300 ms, memory ≤ 120 MB. Both servers run on pygls 2, whose import "
+                      f"(lsprotocol's ~600 attrs classes) alone exceeds 300 ms on this machine: the floor "
+                      f"row.\n\n{text}")
 
 
 def main() -> None:

@@ -13,10 +13,15 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
-from typing import Any
+import os
+import stat
+import sys
+import threading
+from typing import Any, BinaryIO
 
 import msgspec
 from lsprotocol import types
+from pygls.io_ import StdoutWriter, run_async
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
@@ -116,6 +121,40 @@ class DlmLanguageServer(LanguageServer):
         self.diagnostics: diagnostics.Publisher | None = None
         self.store_reader = StoreReader()  # cached, read-only views of adapter stores (hover, diagnostics)
 
+    def _start_io_async(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
+        """Serve stdio with stdin read by the event loop itself.
+
+        pygls reads stdin on a thread pool, one executor round trip per header
+        line and per body, so every message waits on thread hand-offs and a
+        burst of changes already in the pipe is read one yield at a time. An
+        asyncio pipe reader takes whatever the pipe holds in one go. It needs
+        a pipe or socket of its own (it makes the descriptor non-blocking, so
+        not one shared with stdout); anything else gets pygls's reader.
+        """
+        source = stdin or sys.stdin.buffer
+        sink = stdout or sys.stdout.buffer
+        if not _own_pipe(source, sink):
+            super()._start_io_async(stdin, stdout)
+            return
+        self._stop_event = threading.Event()
+        self.protocol.set_writer(StdoutWriter(sink))
+
+        async def serve() -> None:
+            loop = asyncio.get_running_loop()
+            reader = asyncio.StreamReader()
+            await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), source)
+            await run_async(stop_event=self._stop_event, reader=reader, protocol=self.protocol,
+                            logger=log, error_handler=self.report_server_error)
+
+        try:
+            asyncio.run(serve())
+        except BrokenPipeError:
+            log.error("the connection to the client is lost; shutting down")
+        except (KeyboardInterrupt, SystemExit):
+            pass
+        finally:
+            self.shutdown()
+
     @property
     def dlm_home(self) -> str | None:
         """The `dlmHome` setting (None: $DLM_HOME or ~/.dlm)."""
@@ -125,6 +164,17 @@ class DlmLanguageServer(LanguageServer):
     def position_encoding(self) -> str:
         """The negotiated position encoding as `Document.offset_at` names it."""
         return encoding_name(self.workspace.position_encoding)
+
+
+def _own_pipe(source: BinaryIO, sink: BinaryIO) -> bool:
+    """Whether `source` is a pipe or socket that is not also `sink`."""
+    try:
+        st, out = os.fstat(source.fileno()), os.fstat(sink.fileno())
+    except (OSError, ValueError, AttributeError):
+        return False
+    if not (stat.S_ISFIFO(st.st_mode) or stat.S_ISSOCK(st.st_mode)):
+        return False
+    return (st.st_dev, st.st_ino) != (out.st_dev, out.st_ino)
 
 
 def create_server() -> DlmLanguageServer:
