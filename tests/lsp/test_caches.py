@@ -1,7 +1,8 @@
-"""The outline and diagnostics caches give exactly what a fresh computation gives, after any edit.
+"""The outline, diagnostics, folding and semantic-token caches give exactly what a fresh computation gives.
 
-Both reuse per-section JSON across edits (`symbols.OutlineCache`,
-`diagnostics.JsonCache`); a stale entry would show a wrong range. Each edit
+All four reuse per-section results across edits (`symbols.OutlineCache`,
+`diagnostics.JsonCache`, `folding.FoldingCache`, `semantic_tokens.TokenCache`); a stale entry would
+show a wrong range. Each edit
 below is applied to one document with warm caches and compared with a cold
 computation on the same text, in UTF-16 (where astral characters make
 code-point and editor columns differ).
@@ -15,7 +16,9 @@ import pytest
 from dlmls.core.crosscheck import CrossCache, crosscheck
 from dlmls.core.document import Document
 from dlmls.lsp.diagnostics import JsonCache
+from dlmls.lsp.folding import FoldingCache, folding_ranges
 from dlmls.lsp.positions import RangeConverter
+from dlmls.lsp.semantic_tokens import TokenCache, delta
 from dlmls.lsp.symbols import OutlineCache, document_symbols
 
 TEXT = """\
@@ -65,8 +68,11 @@ def _diagnostics(doc: Document, cache: JsonCache, cross: CrossCache) -> list[dic
 @pytest.mark.parametrize(("name", "anchor", "offset", "text"), EDITS, ids=[e[0] for e in EDITS])
 def test_warm_caches_match_a_cold_run(name: str, anchor: str, offset: int, text: str):
     doc = Document(TEXT)
-    outline, diags, cross = OutlineCache(), JsonCache(), CrossCache()
+    outline, diags, cross, toks = OutlineCache(), JsonCache(), CrossCache(), TokenCache()
     before = outline.outline(doc.model, "utf-16")
+    before_tokens = toks.full(doc, "utf-16")
+    folds = FoldingCache()
+    folds.ranges(doc.model)
     before_diags = _diagnostics(doc, diags, cross)
     assert before_diags, "the document has problems to cache"
     at = len(TEXT[: TEXT.index(anchor)].encode("utf-8"))
@@ -78,6 +84,10 @@ def test_warm_caches_match_a_cold_run(name: str, anchor: str, offset: int, text:
     cold = Document(doc.model.source)
     assert outline.outline(doc.model, "utf-16") == document_symbols(cold.model, "utf-16")
     assert _diagnostics(doc, diags, cross) == _diagnostics(cold, JsonCache(), CrossCache())
+    assert folds.ranges(doc.model) == folding_ranges(cold.model)
+    after_tokens = toks.full(doc, "utf-16")
+    assert after_tokens == TokenCache().full(cold, "utf-16")
+    assert apply(before_tokens, delta(before_tokens, after_tokens)) == after_tokens
     assert outline.outline(doc.model, "utf-16") != before or name == "type in prose"
 
 
@@ -86,3 +96,28 @@ def test_a_change_of_encoding_is_not_served_from_the_cache():
     cache = OutlineCache()
     utf16 = cache.outline(doc.model, "utf-16")
     assert cache.outline(doc.model, "utf-32") == document_symbols(doc.model, "utf-32") != utf16
+
+
+def apply(data: list[int], edits: list[dict]) -> list[int]:
+    """A client applying SemanticTokensEdits (sorted, non-overlapping) to its previous data."""
+    out = list(data)
+    for e in sorted(edits, key=lambda e: e["start"], reverse=True):
+        out[e["start"]:e["start"] + e["deleteCount"]] = e["data"]
+    return out
+
+
+def test_a_large_change_refills_the_token_cache_in_one_query():
+    # More than 64 sections missing from the cache: one query over the whole tree, same result.
+    text = TEXT + "".join(f"\n::instruction::\n### Q\nQ{i}?\n### A\nA{i}.\n" for i in range(80))
+    doc = Document(text)
+    cache = TokenCache()
+    cache.full(doc, "utf-16")
+    doc.replace("---\ndlm_id: 01HZ4X7TGZM3J1A2B3C4D5E6F7\n---\n" + text.split("---\n", 2)[2].replace("Q", "K"))
+    assert cache.full(doc, "utf-16") == TokenCache().full(Document(doc.model.source), "utf-16")
+
+
+def test_delta_is_empty_when_nothing_changed_and_one_edit_otherwise():
+    assert delta([1, 2, 3], [1, 2, 3]) == []
+    assert delta([0, 0, 5, 0, 0], [0, 0, 5, 0, 0, 1, 0, 3, 1, 0]) == [
+        {"start": 5, "deleteCount": 0, "data": [1, 0, 3, 1, 0]}]
+    assert delta([1, 2, 3, 4], [1, 9, 4]) == [{"start": 1, "deleteCount": 2, "data": [9]}]

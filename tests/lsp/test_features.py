@@ -15,7 +15,7 @@ import tempfile
 import pytest
 import pytest_lsp
 from dlmls.core.sections import section_id
-from lsp_support import SERVER_COMMAND, make_client, open_document
+from lsp_support import SERVER_COMMAND, change_document, make_client, open_document
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
@@ -179,6 +179,35 @@ async def test_semantic_tokens_range(client: LanguageClient):
     tokens = decode(result.data, legend)
     assert {t[0] for t in tokens} == {11}  # line 12 is caption text
     assert tokens[0] == (11, 2, 5, "keyword") and tokens[3] == (11, 13, 10, "string")
+
+
+async def test_semantic_tokens_delta_sends_only_what_changed(client: LanguageClient):
+    provider = client.initialize_result.capabilities.semantic_tokens_provider
+    assert provider.full.delta is True and provider.range is True
+    uri = "file:///tmp/tokens-delta.dlm"
+    ident = types.TextDocumentIdentifier(uri=uri)
+    open_document(client, uri, DOC)
+    first = await client.text_document_semantic_tokens_full_async(types.SemanticTokensParams(text_document=ident))
+    assert first.result_id and first.data
+
+    same = await client.text_document_semantic_tokens_full_delta_async(
+        types.SemanticTokensDeltaParams(text_document=ident, previous_result_id=first.result_id))
+    assert list(same.edits) == [] and same.result_id != first.result_id
+
+    # Rename the image fence's alt attribute: one edit, and applying it gives the new full result.
+    change_document(client, uri, 2, ((11, 24, 11, 27), "altx"))
+    changed = await client.text_document_semantic_tokens_full_delta_async(
+        types.SemanticTokensDeltaParams(text_document=ident, previous_result_id=same.result_id))
+    (edit,) = changed.edits
+    data = list(first.data)
+    data[edit.start:edit.start + edit.delete_count] = list(edit.data or [])
+    fresh = await client.text_document_semantic_tokens_full_async(types.SemanticTokensParams(text_document=ident))
+    assert data == list(fresh.data) != list(first.data) and len(edit.data or []) < 10
+
+    # An unknown previous result gets the whole list.
+    stale = await client.text_document_semantic_tokens_full_delta_async(
+        types.SemanticTokensDeltaParams(text_document=ident, previous_result_id="nope"))
+    assert list(stale.data) == list(fresh.data)
 
 
 async def hover_at(client: LanguageClient, line: int, character: int) -> types.Hover | None:

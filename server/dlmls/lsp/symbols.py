@@ -26,6 +26,7 @@ from dlmls.core.problems import Range
 from dlmls.core.sections import Section
 from dlmls.lsp.positions import RangeConverter
 from dlmls.lsp.raw import RawJson
+from dlmls.lsp.workspace import PerDocument
 
 if TYPE_CHECKING:
     from dlmls.lsp.server import DlmLanguageServer
@@ -183,13 +184,7 @@ def _section_symbol(model: Model, section: Section, convert: RangeConverter) -> 
 
 def register(server: DlmLanguageServer) -> None:
     """Serve the document outline."""
-    caches: dict[str, OutlineCache] = {}
-
-    def forget(uri: str, entry: Any) -> None:
-        if entry is None:
-            caches.pop(uri, None)
-
-    server.documents.subscribe(forget)
+    caches = PerDocument(server.documents, OutlineCache)
 
     @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
     def document_symbol(params: types.DocumentSymbolParams) -> RawJson | None:
@@ -197,5 +192,5 @@ def register(server: DlmLanguageServer) -> None:
         entry = server.documents.get(uri)
         if entry is None:
             return None
-        cache = caches.setdefault(uri, OutlineCache())
+        cache = caches[uri]
         return RawJson(cache.outline(entry.document.model, server.position_encoding))

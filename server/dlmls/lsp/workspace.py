@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from lsprotocol import types
 
@@ -92,6 +92,28 @@ class DocumentStore:
     def _notify(self, uri: str, entry: Entry | None) -> None:
         for listener in self._listeners:
             listener(uri, entry)
+
+
+T = TypeVar("T")
+
+
+class PerDocument(Generic[T]):
+    """One object per open document (a feature's cache), made on first use and dropped when it closes."""
+
+    def __init__(self, store: DocumentStore, factory: Callable[[], T]) -> None:
+        self._factory = factory
+        self._items: dict[str, T] = {}
+        store.subscribe(self._forget)
+
+    def __getitem__(self, uri: str) -> T:
+        item = self._items.get(uri)
+        if item is None:
+            item = self._items[uri] = self._factory()
+        return item
+
+    def _forget(self, uri: str, entry: Entry | None) -> None:
+        if entry is None:
+            self._items.pop(uri, None)
 
 
 def register(server: DlmLanguageServer) -> None:

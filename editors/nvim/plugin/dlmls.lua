@@ -1,0 +1,26 @@
+-- dlmls for Neovim: what is set up as soon as the plugin is on the runtimepath.
+-- The filetype and the commands cost nothing until used; the language server
+-- starts only after require('dlmls').setup() (it needs to know the command).
+
+if vim.g.loaded_dlmls then
+  return
+end
+vim.g.loaded_dlmls = true
+
+-- vim.filetype.add here rather than in ftdetect/: it works however the
+-- plugin is loaded (plain rtp, lazy.nvim, packer), also after startup.
+vim.filetype.add({ extension = { dlm = 'dlm' } })
+
+-- The commands act on the current buffer's dlmls client; they load the
+-- module lazily so startup stays free.
+local function dlmls() return require('dlmls') end
+
+vim.api.nvim_create_user_command('DlmRetrain', function() dlmls().retrain() end,
+  { desc = 'dlmls: retrain the adapter of this .dlm document' })
+vim.api.nvim_create_user_command('DlmCancel', function() dlmls().cancel() end,
+  { desc = "dlmls: cancel this document's retrain" })
+vim.api.nvim_create_user_command('DlmAsk', function(opts) dlmls().ask(opts.args) end,
+  { nargs = '+', desc = "dlmls: ask this document's adapter a question" })
+vim.api.nvim_create_user_command('DlmBuildParser', function(opts)
+  dlmls().build_parser({ dir = opts.args ~= '' and opts.args or nil })
+end, { nargs = '?', complete = 'dir', desc = 'dlmls: compile the tree-sitter parser for .dlm' })

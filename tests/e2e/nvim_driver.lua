@@ -1,0 +1,160 @@
+-- Drives headless Neovim with the dlmls plugin the way a user would, for tests/e2e/test_nvim.py.
+-- It only observes: it records what the editor shows (diagnostics, hover, notifications,
+-- progress, the commands' outcomes) into a JSON file, and the Python test asserts on it.
+--
+-- Environment: DLMLS_E2E_SCENARIO (document | retrain | cancel), DLMLS_E2E_FILE (the .dlm file),
+-- DLMLS_E2E_OUT (the JSON result), DLMLS_E2E_CMD (the server command, JSON), DLMLS_E2E_HOME
+-- (dlmHome), DLMLS_E2E_PARSER_DIR (document: where :DlmBuildParser puts the parser).
+
+local env = vim.env
+local out = { notifications = {}, progress = {}, steps = {} }
+local started = vim.uv.hrtime()
+
+local function elapsed() return (vim.uv.hrtime() - started) / 1e9 end
+local function step(name) out.steps[#out.steps + 1] = string.format('%.2fs %s', elapsed(), name) end
+
+-- What the plugin shows the user goes through vim.notify: keep it all.
+vim.notify = function(msg, level)
+  out.notifications[#out.notifications + 1] = { msg = msg, level = level or vim.log.levels.INFO, t = elapsed() }
+end
+
+-- The raw $/progress values the server sent, to tell a display problem from a server problem.
+vim.api.nvim_create_autocmd('LspProgress', { callback = function(ev)
+  local v = ev.data.params.value
+  out.progress[#out.progress + 1] = { kind = v.kind, title = v.title, message = v.message,
+    percentage = v.percentage, token = ev.data.params.token }
+end })
+
+local retrain_results = {}
+vim.api.nvim_create_autocmd('User', { pattern = 'DlmRetrainDone', callback = function(ev)
+  retrain_results[#retrain_results + 1] = { result = ev.data.result, t = elapsed() }
+end })
+
+local function wait(ms, what, cond)
+  if not vim.wait(ms, cond, 20) then
+    error('timed out after ' .. ms .. ' ms waiting for ' .. what, 0)
+  end
+end
+
+local function notified(pattern, from)
+  for i = from or 1, #out.notifications do
+    if out.notifications[i].msg:find(pattern) then return out.notifications[i] end
+  end
+end
+
+local function open_document()
+  require('dlmls').setup({
+    cmd = vim.json.decode(env.DLMLS_E2E_CMD),
+    settings = { dlmHome = env.DLMLS_E2E_HOME },
+  })
+  vim.cmd.edit(vim.fn.fnameescape(env.DLMLS_E2E_FILE))
+  out.filetype = vim.bo.filetype
+  local buf = vim.api.nvim_get_current_buf()
+  wait(20000, 'the dlmls client to initialize', function()
+    local client = vim.lsp.get_clients({ bufnr = buf, name = 'dlmls' })[1]
+    return client ~= nil and client.initialized
+  end)
+  local client = vim.lsp.get_clients({ bufnr = buf, name = 'dlmls' })[1]
+  out.offset_encoding = client.offset_encoding
+  out.init_options = client.config.init_options
+  step('client initialized')
+  return buf, client
+end
+
+local scenarios = {}
+
+function scenarios.document()
+  -- Build the parser first, into a directory of its own on the runtimepath, so the FileType
+  -- autocmd can start tree-sitter highlighting with the plugin's queries/dlm.
+  out.parser = require('dlmls').build_parser({ dir = env.DLMLS_E2E_PARSER_DIR })
+  vim.opt.runtimepath:append(env.DLMLS_E2E_PARSER_DIR)
+  local buf = open_document()
+
+  wait(15000, 'diagnostics', function() return #vim.diagnostic.get(buf) > 0 end)
+  step('diagnostics')
+  out.diagnostics = {}
+  local diagnostics = vim.diagnostic.get(buf)
+  table.sort(diagnostics, function(a, b) return a.lnum < b.lnum or (a.lnum == b.lnum and a.col < b.col) end)
+  for _, d in ipairs(diagnostics) do
+    local lsp = d.user_data and d.user_data.lsp or {}
+    out.diagnostics[#out.diagnostics + 1] = { lnum = d.lnum, col = d.col, end_lnum = d.end_lnum,
+      end_col = d.end_col, code = d.code, severity = d.severity, source = d.source, message = d.message,
+      lsp_range = lsp.range }
+  end
+
+  -- Hover as the user gets it: the cursor on a frontmatter key, vim.lsp.buf.hover(), the float.
+  local line = tonumber(env.DLMLS_E2E_HOVER_LINE)
+  local col = tonumber(env.DLMLS_E2E_HOVER_COL)
+  vim.api.nvim_win_set_cursor(0, { line + 1, col })
+  local before = vim.api.nvim_list_wins()
+  vim.lsp.buf.hover()
+  local float
+  wait(10000, 'the hover float', function()
+    for _, win in ipairs(vim.api.nvim_list_wins()) do
+      if not vim.tbl_contains(before, win) and vim.api.nvim_win_get_config(win).relative ~= '' then
+        float = win
+        return true
+      end
+    end
+  end)
+  out.hover_float = vim.api.nvim_buf_get_lines(vim.api.nvim_win_get_buf(float), 0, -1, false)
+  step('hover')
+
+  out.highlighter = vim.treesitter.highlighter.active[buf] ~= nil
+  local fence = tonumber(env.DLMLS_E2E_FENCE_LINE)
+  out.fence_captures = vim.tbl_map(function(c) return c.capture end,
+    vim.treesitter.get_captures_at_pos(buf, fence, 2))
+  out.highlight_query = vim.treesitter.query.get_files('dlm', 'highlights')
+end
+
+function scenarios.retrain()
+  open_document()
+  vim.cmd('DlmRetrain')
+  wait(30000, 'the retrain to finish', function() return #retrain_results > 0 end)
+  out.retrain = retrain_results[1]
+  step('retrained')
+
+  vim.cmd('DlmAsk What do the notes say?')
+  wait(30000, 'the answer buffer', function()
+    local b = vim.fn.bufnr('dlmls://answer')
+    return b ~= -1 and vim.api.nvim_buf_get_lines(b, 0, -1, false)[1] ~= ''
+  end)
+  local b = vim.fn.bufnr('dlmls://answer')
+  out.answer = vim.api.nvim_buf_get_lines(b, 0, -1, false)
+  out.answer_window = vim.fn.bufwinid(b) ~= -1
+  out.answer_buftype = vim.bo[b].buftype
+  out.current_is_document = vim.api.nvim_buf_get_name(0) == vim.fn.fnamemodify(env.DLMLS_E2E_FILE, ':p')
+  step('answered')
+end
+
+function scenarios.cancel()
+  open_document()
+  vim.cmd('DlmRetrain')
+  -- Cancel once the user has seen the retrain progress (a report with a step in it).
+  wait(20000, 'a progress report', function() return notified('Retraining .-%d+%% step') ~= nil end)
+  step('progress seen')
+  local cancelled_at = elapsed()
+  vim.cmd('DlmCancel')
+  wait(20000, 'the retrain to stop', function() return #retrain_results > 0 end)
+  out.retrain = retrain_results[1]
+  out.stop_seconds = retrain_results[1].t - cancelled_at
+  step('stopped')
+
+  -- With nothing running, :DlmCancel falls back to dlmls.cancel and says there was nothing.
+  local n = #out.notifications
+  vim.cmd('DlmCancel')
+  wait(10000, 'the second cancel', function() return notified('no retrain', n + 1) ~= nil end)
+  step('second cancel')
+end
+
+local ok, err = xpcall(function()
+  local scenario = scenarios[env.DLMLS_E2E_SCENARIO]
+  assert(scenario, 'unknown scenario ' .. tostring(env.DLMLS_E2E_SCENARIO))
+  scenario()
+end, debug.traceback)
+out.ok = ok
+out.error = not ok and tostring(err) or nil
+local f = assert(io.open(env.DLMLS_E2E_OUT, 'w'))
+f:write(vim.json.encode(out))
+f:close()
+vim.cmd(ok and 'qall!' or 'cquit 1')
