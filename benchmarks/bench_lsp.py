@@ -230,6 +230,25 @@ async def bench_document(server: Server, uri: str, text: str, keystrokes: int) -
     pos = {"line": fence_line(text), "character": 3}
     out["hover"] = await timed(server, 9, "textDocument/hover", {"textDocument": {"uri": uri}, "position": pos})
     out["symbols"] = await timed(server, 5, "textDocument/documentSymbol", {"textDocument": {"uri": uri}})
+    if keystrokes and server.sync_kind == 2:
+        # What an editor asks for after each edit besides diagnostics: tokens and folds.
+        ident = {"textDocument": {"uri": uri}}
+        version = keystrokes + 2
+        tokens, folds = [], []
+        for k in range(6):
+            insert = k % 2 == 0
+            rng = {"start": {"line": line, "character": col},
+                   "end": {"line": line, "character": col + (0 if insert else 1)}}
+            server.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": version},
+                                                     "contentChanges": [{"range": rng, "text": "x" if insert else ""}]})
+            await server.diagnostics_for(uri, version)
+            version += 1
+            tokens.append(await timed(server, 1, "textDocument/semanticTokens/full", ident))
+            folds.append(await timed(server, 1, "textDocument/foldingRange", ident))
+        if None not in tokens:
+            out["tokens_first"], out["tokens"] = tokens[0], statistics.median(tokens[1:])
+        if None not in folds:
+            out["folds"] = statistics.median(folds)
     server.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
     return out
 
@@ -326,6 +345,9 @@ def report(results: dict[str, dict[str, Any]], big_bytes: int, keystrokes: int) 
     row("1 MB: keystroke → diagnostics (p90)", lambda r: r["big"]["keystroke_p90"])
     row("1 MB: hover on a fence (median)", lambda r: r["big"]["hover"])
     row("1 MB: documentSymbol (median)", lambda r: r["big"]["symbols"])
+    row("1 MB: semanticTokens/full, first request", lambda r: r["big"]["tokens_first"])
+    row("1 MB: semanticTokens/full after a keystroke (median)", lambda r: r["big"]["tokens"])
+    row("1 MB: foldingRange after a keystroke (median)", lambda r: r["big"]["folds"])
     row("corpus: didOpen → diagnostics (median over files)", lambda r: r["corpus"]["open"])
     row("corpus: keystroke → diagnostics (median over files)", lambda r: r["corpus"]["keystroke"])
     row("corpus: hover (median over files)", lambda r: r["corpus"]["hover"])

@@ -12,6 +12,8 @@ steer it, so one test document says what should happen:
     fake-crash-at: N       write to stderr, then os._exit(3) at step N
     fake-print             print() and write to fd 1 before working (must not reach the protocol)
     fake-ignore-cancel     never look at cancelled() (the client must kill the worker)
+    fake-held-back: TEXT   write the version but leave the pointer, as the real engine does when
+                           the held-out loss got worse (AdapterVersion.held_back = TEXT)
 
 A successful training makes `<dlm_home>/store/<dlm_id>/adapter/versions/vNNNN/`
 (empty) and points `adapter/current.txt` at it at the very end, as the real store moves its
@@ -89,21 +91,25 @@ class FakeEngine:
         dlm_id = directive(job.text, "dlm_id", "unknown")
         version = "v0001"
         path = ""
+        held_back = None
         if job.dlm_home:
             adapter = Path(job.dlm_home) / "store" / dlm_id / "adapter"
             current = adapter / "current.txt"
-            number = int(Path(current.read_text().strip()).name[1:]) + 1 if current.exists() else 1
+            existing = [int(p.name[1:]) for p in (adapter / "versions").glob("v[0-9]*")]
+            number = max(existing, default=0) + 1
             version = f"v{number:04d}"
+            held_back = None if job.options.keep_worse else directive(job.text, "fake-held-back")
             (adapter / "versions" / version).mkdir(parents=True, exist_ok=True)
             # The run metadata hovers and the stale-adapter hint read (a subset of the real engine's).
             (adapter / "versions" / version / "dlmls_run.json").write_text(json.dumps({
                 "created_at": "2026-01-02T03:04:05Z", "steps": steps, "train_loss": 2.0 / steps,
                 "document": {"sha256": document_sha256(job.text)}}))
-            current.write_text(f"adapter/versions/{version}\n")  # the real store's pointer
+            if held_back is None:
+                current.write_text(f"adapter/versions/{version}\n")  # the real store's pointer
             path = str(adapter / "versions" / version)
         return protocol.TrainResult(dlm_id=dlm_id, versions=[protocol.AdapterVersion(
             adapter=None, version=version, path=path, steps=steps, train_loss=2.0 / steps, tokens=steps * 64,
-            seconds=0.5)])
+            seconds=0.5, held_back=held_back)])
 
     def prompt(self, job: protocol.PromptJob, report, cancelled) -> protocol.PromptResult:
         tokens = self._work(job.job, job.text + "\n" + job.question, "generate", report, cancelled,

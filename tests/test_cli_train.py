@@ -151,3 +151,18 @@ def test_the_terminal_view_redraws_one_line_with_a_bar():
     assert "13/40" not in stream.getvalue()
     view.note("cancelling")
     assert stream.getvalue().endswith("\r\x1b[Kcancelling\n")
+
+
+def test_a_held_back_version_exits_5_and_keep_worse_makes_it_current(doc, tmp_path: Path):
+    home = tmp_path / "home"
+    path = doc("fake-held-back: its held-out loss rose from 2.000 to 2.500, so v0001 stays current")
+    first = dlmls("train", path, "--dlm-home", str(home), "--keep-worse")
+    assert first.returncode == 0, first.stderr
+    assert current(home) == "v0001"
+    r = dlmls("train", path, "--dlm-home", str(home))
+    assert r.returncode == 5, r.stderr
+    assert "adapter v0002: " in r.stdout and "not made current: its held-out loss rose" in r.stdout
+    assert "pass --keep-worse" in r.stderr
+    assert current(home) == "v0001"
+    r = dlmls("train", path, "--dlm-home", str(home), "--keep-worse")
+    assert r.returncode == 0 and current(home) == "v0003"

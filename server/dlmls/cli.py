@@ -42,6 +42,7 @@ EXIT_DOCUMENT = 1  # the document has errors (or the worker found it untrainable
 EXIT_USAGE = 2  # bad arguments, unreadable file
 EXIT_JOB = 3  # the job failed: worker error or crash, store busy, protocol mismatch
 EXIT_MISSING_MODEL = 4  # the base model is not on disk and --allow-download was not given
+EXIT_HELD_BACK = 5  # trained, but the new version made the held-out loss worse: kept, not made current
 EXIT_CANCELLED = 130  # Ctrl-C
 
 
@@ -249,7 +250,7 @@ def _train(args: argparse.Namespace) -> int:
     path, text = loaded
     options = protocol.TrainOptions(max_steps=args.max_steps, num_epochs=args.epochs, seed=args.seed,
                                     allow_download=args.allow_download, fresh=args.fresh,
-                                    adapters=args.adapter or None)
+                                    adapters=args.adapter or None, keep_worse=args.keep_worse)
     job = protocol.TrainJob(job=0, path=str(path), text=text, dlm_home=_dlm_home(args), options=options)
     result = _run_job(job, args)
     if isinstance(result, int):
@@ -257,6 +258,10 @@ def _train(args: argparse.Namespace) -> int:
     assert isinstance(result, protocol.TrainResult)
     for line in format.train_summary(result):
         print(f"{args.file}: {line}")
+    if any(v.held_back for v in result.versions):
+        print("dlmls train: a new version made the held-out loss worse and was kept but not made current; "
+              "pass --keep-worse to make it current anyway", file=sys.stderr)
+        return EXIT_HELD_BACK
     return EXIT_OK
 
 
@@ -329,6 +334,8 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--epochs", type=int, metavar="N", help="epochs (default: as the document says)")
     train.add_argument("--seed", type=int, metavar="N", help="random seed (default: as the document says)")
     train.add_argument("--fresh", action="store_true", help="start from the base model, not the current adapter")
+    train.add_argument("--keep-worse", action="store_true",
+                       help="make the new version current even if its held-out loss got worse")
     train.add_argument("--adapter", action="append", metavar="NAME",
                        help="train only this adapter of a multi-adapter document (repeatable)")
     train.set_defaults(func=_train)

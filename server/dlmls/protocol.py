@@ -47,6 +47,7 @@ class TrainOptions(msgspec.Struct, omit_defaults=True):
     allow_download: bool = False  # fetch a missing base model from the Hugging Face Hub
     adapters: list[str] | None = None  # train only these adapters of a multi-adapter document
     fresh: bool = False  # start from the base model instead of the current adapter
+    keep_worse: bool = False  # make a retrain current even when its held-out loss got worse
 
 
 class TrainJob(Message, tag="train"):
@@ -138,10 +139,11 @@ class AdapterVersion(msgspec.Struct, omit_defaults=True):
     base_eval_loss: float | None = None  # the same held-out loss before this run
     tokens: int = 0
     seconds: float = 0.0
+    held_back: str | None = None  # why this complete version was not made current (None: it is current)
 
 
 class TrainResult(msgspec.Struct, tag="train_result", omit_defaults=True):
-    """What a training run produced; every listed version is complete and current."""
+    """What a training run produced; every listed version is complete, and current unless `held_back`."""
 
     dlm_id: str
     versions: list[AdapterVersion]

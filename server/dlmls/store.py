@@ -330,8 +330,9 @@ class Store:
 
         Each run is a dict with `adapter` (None or a name), `version` (int),
         `seed`, `steps`, `final_train_loss`, `final_val_loss`, `started_at`,
-        `ended_at` (datetimes). Keys of an existing manifest that we do not
-        know are kept as they are.
+        `ended_at` (datetimes), and optionally `current` (False: the version
+        was held back, so the manifest's current version does not move). Keys
+        of an existing manifest that we do not know are kept as they are.
         """
         now = utc_now()
         old = self.manifest()
@@ -371,6 +372,8 @@ class Store:
                 "adapter_name": run.get("adapter"),
                 "weight_distribution": None,
             })
+            if run.get("current") is False:  # kept on disk, but the pointer stayed where it was
+                continue
             if run.get("adapter") is None:
                 data["adapter_version"] = int(run["version"])
             else:

@@ -287,3 +287,17 @@ async def test_after_a_retrain_hover_and_diagnostics_follow_the_new_version(clie
     assert latest.version == 2 and _stale(list(latest.diagnostics)) == []
     assert "`v0002` (current)" in (await _opener_hover(client, doc_uri)).contents.value
     assert current(dlm_id) == "v0002"
+
+
+async def test_a_held_back_retrain_warns_and_keep_worse_makes_it_current(client: LanguageClient):
+    doc_uri, dlm_id = opened(client, "held-back", "fake-held-back: its held-out loss rose from 2.000 to 2.500, "
+                                                  "so v0001 stays current")
+    first = await execute(client, "dlmls.retrain", doc_uri, {"keepWorse": True})
+    assert first["ok"] is True and current(dlm_id) == "v0001"
+    result = await execute(client, "dlmls.retrain", doc_uri)
+    assert result["ok"] is True and result["versions"][0]["held_back"].startswith("its held-out loss rose")
+    assert current(dlm_id) == "v0001"
+    warning = [m for m in client.messages if m.type == types.MessageType.Warning and "held-back.dlm" in m.message]
+    assert "not made current" in warning[-1].message and "keepWorse" in warning[-1].message
+    again = await execute(client, "dlmls.retrain", doc_uri, {"keepWorse": True})
+    assert again["ok"] is True and current(dlm_id) == "v0003"

@@ -334,3 +334,70 @@ def test_leftover_staging_is_cleaned_by_the_next_training(engine: Engine, tiny_m
     v, run = train1(engine, text, tmp_path)
     assert v.version == "v0002" and not leftover.exists()
     assert any("unfinished" in e.message for e in run.events)
+
+
+@pytest.fixture
+def held_out_losses(monkeypatch: pytest.MonkeyPatch):
+    """Make the held-out loss of the next runs what a test says: `[before, after]` pairs, in order."""
+    from dlmls.worker import train as trainmod
+
+    queue: list[float] = []
+    real = trainmod.eval_loss
+
+    def fake(model, rows, pad_id, cancelled):
+        real(model, rows, pad_id, cancelled)  # still runs the real evaluation
+        return queue.pop(0)
+
+    monkeypatch.setattr(trainmod, "eval_loss", fake)
+    return queue
+
+
+def test_a_retrain_that_makes_things_worse_is_kept_but_not_made_current(engine: Engine, tiny_model: Path,
+                                                                         tmp_path: Path, held_out_losses):
+    text = make_doc(tiny_model)
+    held_out_losses += [3.0, 2.0]  # v0001: better than the base
+    v1, _ = train1(engine, text, tmp_path)
+    assert v1.held_back is None
+    store = Store.for_id(DLM_ID, tmp_path)
+    held_out_losses += [2.0, 2.5]  # v0002: worse than v0001
+    v2, run = train1(engine, text, tmp_path)
+    assert v2.version == "v0002" and v2.held_back == (
+        "its held-out loss rose from 2.000 to 2.500, so v0001 stays current")
+    assert store.current().version.name == "v0001"  # the pointer did not move
+    assert [v.name for v in store.versions()] == ["v0001", "v0002"] and store.version(None, "v0002").complete
+    assert store.version(None, "v0002").metadata()["held_back"] == v2.held_back
+    manifest = store.manifest()
+    assert manifest["adapter_version"] == 1 and len(manifest["training_runs"]) == 2
+    assert any("v0002 not made current" in e.message for e in run.events)
+    assert prompt(engine, text, tmp_path).adapter_version == "v0001"
+
+    held_out_losses += [2.0, 2.02]  # within the 1 % tolerance: not worse
+    v3, _ = train1(engine, text, tmp_path)
+    assert v3.held_back is None and store.current().version.name == "v0003"
+
+    held_out_losses += [2.0, 9.0]  # worse, but asked for: current, with a note
+    v4, _ = train1(engine, text, tmp_path, keep_worse=True)
+    assert v4.held_back is None and store.current().version.name == "v0004"
+    assert any("made current as asked" in n for n in store.current().version.metadata()["notes"])
+
+
+def test_a_first_version_is_made_current_even_when_worse(engine: Engine, tiny_model: Path, tmp_path: Path,
+                                                         held_out_losses):
+    held_out_losses += [2.0, 3.0]
+    v1, _ = train1(engine, make_doc(tiny_model), tmp_path)
+    assert v1.held_back is None
+    current = Store.for_id(DLM_ID, tmp_path).current().version
+    assert current.name == "v0001"
+    assert any("no earlier version to keep" in n for n in current.metadata()["notes"])
+
+
+def test_a_retrain_after_a_prompt_on_the_same_warm_engine(engine: Engine, tiny_model: Path, tmp_path: Path):
+    # A prompted version stays attached to the warm model (its LoRA layers wrap the projections);
+    # the next training must still find the projections by their own names.
+    text = make_doc(tiny_model)
+    train1(engine, text, tmp_path)
+    assert prompt(engine, text, tmp_path).adapter_version == "v0001"
+    v2, _ = train1(engine, text, tmp_path, fresh=True)
+    meta = Store.for_id(DLM_ID, tmp_path).version(None, "v0002").metadata()
+    assert v2.version == "v0002" and set(meta["hyperparameters"]["target_modules"]) == {
+        "q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"}

@@ -63,7 +63,7 @@ def bar(p: protocol.Progress, width: int = 20) -> str:
 
 
 def train_summary(result: protocol.TrainResult) -> list[str]:
-    """One line per adapter version a training run made current."""
+    """One line per adapter version a training run wrote (and whether it was made current)."""
     lines = []
     for v in result.versions:
         name = f"adapter {v.adapter} " if v.adapter else "adapter "
@@ -79,5 +79,8 @@ def train_summary(result: protocol.TrainResult) -> list[str]:
             facts.append(f"{v.tokens} tokens")
         if v.seconds:
             facts.append(duration(v.seconds))
-        lines.append(f"{name}{v.version}: " + ", ".join(facts))
+        line = f"{name}{v.version}: " + ", ".join(facts)
+        if v.held_back:
+            line += f" — not made current: {v.held_back}"
+        lines.append(line)
     return lines

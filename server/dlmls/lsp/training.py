@@ -19,8 +19,11 @@ it was trained from), and `Training.subscribe` listeners hear of it, so
 hover and diagnostics can refresh. Nothing here touches the disk until a
 command runs: opening or hovering a document starts no worker.
 
-`dlmls.retrain(uri)` returns `{"ok": true, "dlmId", "versions", "documentVersion"}`
-or `{"ok": false, "kind", "message"}`; `dlmls.ask(uri, question)` returns the
+`dlmls.retrain(uri[, {"keepWorse": true}])` returns `{"ok": true, "dlmId",
+"versions", "documentVersion"}` or `{"ok": false, "kind", "message"}`; a
+version whose held-out loss got worse is kept but not made current (its
+`held_back` says why, and the message says so as a warning) unless
+`keepWorse` is set; `dlmls.ask(uri, question)` returns the
 answer (null on failure, which is shown as a message).
 """
 
@@ -185,7 +188,7 @@ class Training:
 
     # ------------------------------------------------------------------ commands
 
-    async def retrain(self, uri: str) -> dict[str, Any]:
+    async def retrain(self, uri: str, keep_worse: bool = False) -> dict[str, Any]:
         """Train the document's adapter from its current text; the outcome as a JSON object."""
         snap = self.snapshot(uri)
         if isinstance(snap, str):
@@ -194,7 +197,8 @@ class Training:
             return self._refuse("invalid_document", f"{snap.name} has {len(snap.errors)} error(s) "
                                 f"({snap.errors[0]}); fix them before retraining")
         job = protocol.TrainJob(job=0, path=snap.path, text=snap.text, dlm_home=self._setting("dlm_home", None),
-                                options=protocol.TrainOptions(allow_download=self._setting("allow_download", False)))
+                                options=protocol.TrainOptions(allow_download=self._setting("allow_download", False),
+                                                              keep_worse=keep_worse))
         progress = WorkProgress(self.server, f"Retraining {snap.name}", "train")
         try:
             result = await self._run(job, progress, key=uri)
@@ -204,7 +208,12 @@ class Training:
         record = AdapterRecord(uri, result.dlm_id, tuple(result.versions), snap.version, time.time())
         self.adapters[uri] = record
         summary = "; ".join(format.train_summary(result)) or "no adapter was trained"
-        self._show(types.MessageType.Info, f"{snap.name}: {summary}")
+        if any(v.held_back for v in result.versions):
+            # Trained fine, but worse: the writer must hear it, and how to take it anyway.
+            self._show(types.MessageType.Warning, f"{snap.name}: {summary}. To use it anyway, run "
+                       f"{RETRAIN} with {{\"keepWorse\": true}} or `dlmls train --keep-worse`.")
+        else:
+            self._show(types.MessageType.Info, f"{snap.name}: {summary}")
         for listener in self._listeners:
             try:
                 listener(uri, record)
@@ -327,8 +336,9 @@ def register(server: DlmLanguageServer) -> None:
         training.subscribe(lambda uri, record: server.diagnostics.refresh(uri))
 
     @server.command(RETRAIN)
-    async def retrain(uri: str) -> dict[str, Any]:
-        return await training.retrain(uri)
+    async def retrain(uri: str, *options: Any) -> dict[str, Any]:  # pygls wants *args for optional ones
+        keep_worse = bool(options) and isinstance(options[0], dict) and options[0].get("keepWorse") is True
+        return await training.retrain(uri, keep_worse=keep_worse)
 
     @server.command(ASK)
     async def ask(uri: str, question: str) -> str | None:

@@ -8,6 +8,14 @@ loss before and after, stage every trained adapter completely, and only
 when all are written commit them and move `current.txt`. Cancelling, or
 any failure, before that point leaves the store exactly as it was.
 
+A retrain that makes things worse is not made current: when a version
+continued from or replacing a current one ends with a held-out loss more
+than 1 % above where it started, it is committed (complete, inspectable,
+promptable by name) but `current.txt` stays where it was, and the result
+says why (`AdapterVersion.held_back`); `TrainOptions.keep_worse` makes it
+current anyway. A first version always becomes current (there is nothing
+better to keep), with a note when it is worse than the base model.
+
 `Engine.prompt` answers a question with the current adapter (a named
 version, or the bare base model) through the model's chat template.
 
@@ -229,7 +237,7 @@ class Engine:
                 start = None if options.fresh else currents.get(d.adapter)
                 stage, meta, result = self._train_adapter(
                     host, store, d, training, options, start, job, host.resolved, say, cancelled,
-                    data_s=data_s, load_s=load_s, started_at=started_at)
+                    data_s=data_s, load_s=load_s, started_at=started_at, current=currents.get(d.adapter))
                 staged.append((stage, meta, result))
             _check(cancelled)
             # Commit: every version is complete on disk; now rename them into
@@ -239,8 +247,11 @@ class Engine:
             for stage, _m, _r in staged:
                 store.discard(stage)
             raise
-        for v in committed:
-            store.set_current(v)
+        for v, (_s, _m, r) in zip(committed, staged, strict=True):
+            if r.held_back is None:
+                store.set_current(v)
+            else:
+                say("save", f"{_label(v.adapter)}{v.name} not made current: {r.held_back}", adapter=v.adapter)
         try:
             self._record(store, values, job, model, committed, staged, started_at)
         except (OSError, ValueError, TypeError) as exc:
@@ -259,8 +270,9 @@ class Engine:
             dlm_id=values["dlm_id"], base_model=values["base_model"],
             runs=[{"adapter": v.adapter, "version": v.number, "seed": meta["hyperparameters"]["seed"],
                    "steps": meta["steps"], "final_train_loss": meta["train_loss"],
-                   "final_val_loss": meta["eval_loss_after"], "started_at": started_at, "ended_at": utc_now()}
-                  for v, (_s, meta, _r) in zip(committed, staged, strict=True)],
+                   "final_val_loss": meta["eval_loss_after"], "started_at": started_at, "ended_at": utc_now(),
+                   "current": r.held_back is None}
+                  for v, (_s, meta, r) in zip(committed, staged, strict=True)],
             section_ids=[s.section_id for s in model.live_sections],
             source_path=os.path.abspath(job.path) if job.path else None,
             pinned_versions=_pinned_versions())
@@ -268,7 +280,8 @@ class Engine:
     def _train_adapter(self, host: _Host, store: Store, d: datamod.AdapterData, training: dict[str, Any],
                        options: protocol.TrainOptions, start: VersionInfo | None, job: protocol.TrainJob,
                        resolved: models.ResolvedModel, say: _Say, cancelled: Cancelled, *,
-                       data_s: float, load_s: float, started_at: Any) -> tuple[Any, dict[str, Any],
+                       data_s: float, load_s: float, started_at: Any,
+                       current: VersionInfo | None) -> tuple[Any, dict[str, Any],
                                                                                protocol.AdapterVersion]:
         import torch
 
@@ -323,6 +336,7 @@ class Engine:
                 after = train.eval_loss(m, eval_rows, pad_id, cancelled)
                 eval_s += time.perf_counter() - t_eval
             _check(cancelled)
+            held_back = _held_back(before, after, current, options, notes)
             say("save", f"{_label(adapter)}writing the new version", adapter=adapter)
             t_save = time.perf_counter()
             stage = store.stage(adapter)
@@ -350,6 +364,7 @@ class Engine:
                 "train_loss": stats.final_loss(p.steps_per_epoch),
                 "eval_loss_before": before,
                 "eval_loss_after": after,
+                "held_back": held_back,
                 "tokens": stats.tokens,
                 "trained_tokens": stats.trained_tokens,
                 "tokens_per_s": stats.tokens_per_s,
@@ -371,7 +386,7 @@ class Engine:
         result = protocol.AdapterVersion(adapter=adapter, version=stage.name, path=str(stage.path),
                                          steps=stats.steps, train_loss=meta["train_loss"], eval_loss=after,
                                          base_eval_loss=before, tokens=stats.tokens,
-                                         seconds=time.perf_counter() - t0)
+                                         seconds=time.perf_counter() - t0, held_back=held_back)
         return stage, meta, result
 
     def _incompatible(self, host: _Host, start: VersionInfo, h: train.Hyper) -> str | None:
@@ -529,6 +544,24 @@ class _Say:
 def _check(cancelled: Cancelled) -> None:
     if cancelled():
         raise JobError("cancelled", "cancelled")
+
+
+WORSE_TOLERANCE = 0.01  # a held-out loss this much (relative) above its start counts as worse
+
+
+def _held_back(before: float | None, after: float | None, current: VersionInfo | None,
+               options: protocol.TrainOptions, notes: list[str]) -> str | None:
+    """Why a new version must not replace `current` (None: make it current); notes what was let through."""
+    if before is None or after is None or after <= before * (1 + WORSE_TOLERANCE):
+        return None
+    if current is None:
+        notes.append(f"held-out loss rose from {before:.3f} to {after:.3f}; made current anyway "
+                             "(there was no earlier version to keep)")
+        return None
+    if options.keep_worse:
+        notes.append(f"held-out loss rose from {before:.3f} to {after:.3f}; made current as asked")
+        return None
+    return f"its held-out loss rose from {before:.3f} to {after:.3f}, so {current.name} stays current"
 
 
 def _label(adapter: str | None) -> str:

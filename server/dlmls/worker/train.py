@@ -118,11 +118,32 @@ def cpu_bf16() -> bool:
         return False
 
 
+def linear_names(model: Any) -> set[str]:
+    """The last name part of every linear layer of the base model.
+
+    The warm engine's model may already carry LoRA layers (an adapter a
+    prompt attached stays loaded): a wrapped projection counts under its own
+    name, not as its `base_layer` or its `lora_A`/`lora_B` parts.
+    """
+    import torch
+    from peft.tuners.tuners_utils import BaseTunerLayer
+
+    names: set[str] = set()
+    wrapped: list[str] = []
+    for name, module in model.named_modules():
+        if any(name.startswith(w + ".") for w in wrapped[-1:]):
+            continue
+        if isinstance(module, BaseTunerLayer):
+            wrapped.append(name)
+            names.add(name.rsplit(".", 1)[-1])
+        elif isinstance(module, torch.nn.Linear):
+            names.add(name.rsplit(".", 1)[-1])
+    return names
+
+
 def target_modules(model: Any, wanted: Any) -> list[str]:
     """The module names LoRA attaches to: the document's list, or the model's attention/MLP projections."""
-    import torch
-
-    names = {n.rsplit(".", 1)[-1] for n, m in model.named_modules() if isinstance(m, torch.nn.Linear)}
+    names = linear_names(model)
     if wanted != "auto" and wanted:
         missing = [w for w in wanted if w not in names]
         if missing:
