@@ -2,7 +2,7 @@
 -- It only observes: it records what the editor shows (diagnostics, hover, notifications,
 -- progress, the commands' outcomes) into a JSON file, and the Python test asserts on it.
 --
--- Environment: DLMLS_E2E_SCENARIO (document | retrain | cancel), DLMLS_E2E_FILE (the .dlm file),
+-- Environment: DLMLS_E2E_SCENARIO (document | retrain | held_back | cancel), DLMLS_E2E_FILE (the .dlm file),
 -- DLMLS_E2E_OUT (the JSON result), DLMLS_E2E_CMD (the server command, JSON), DLMLS_E2E_HOME
 -- (dlmHome), DLMLS_E2E_PARSER_DIR (document: where :DlmBuildParser puts the parser).
 
@@ -15,7 +15,8 @@ local function step(name) out.steps[#out.steps + 1] = string.format('%.2fs %s', 
 
 -- What the plugin shows the user goes through vim.notify: keep it all.
 vim.notify = function(msg, level)
-  out.notifications[#out.notifications + 1] = { msg = msg, level = level or vim.log.levels.INFO, t = elapsed() }
+  local n = { msg = msg, level = level or vim.log.levels.INFO, t = elapsed() }
+  out.notifications[#out.notifications + 1] = n
 end
 
 -- The raw $/progress values the server sent, to tell a display problem from a server problem.
@@ -57,6 +58,9 @@ local function open_document()
   local client = vim.lsp.get_clients({ bufnr = buf, name = 'dlmls' })[1]
   out.offset_encoding = client.offset_encoding
   out.init_options = client.config.init_options
+  out.runtimepath = vim.opt.runtimepath:get()
+  out.packpath = vim.opt.packpath:get()
+  out.vimruntime = vim.env.VIMRUNTIME
   step('client initialized')
   return buf, client
 end
@@ -127,11 +131,27 @@ function scenarios.retrain()
   step('answered')
 end
 
+function scenarios.held_back()
+  -- A retrain whose version came out worse is kept but not made current; :DlmRetrain! takes it anyway.
+  open_document()
+  vim.cmd('DlmRetrain')
+  wait(30000, 'the first retrain', function() return #retrain_results > 0 end)
+  vim.cmd('DlmRetrain!')
+  wait(30000, 'the second retrain', function() return #retrain_results > 1 end)
+  out.results = vim.tbl_map(function(r) return r.result end, retrain_results)
+  step('retrained twice')
+end
+
 function scenarios.cancel()
   open_document()
   vim.cmd('DlmRetrain')
   -- Cancel once the user has seen the retrain progress (a report with a step in it).
-  wait(20000, 'a progress report', function() return notified('Retraining .-%d+%% step') ~= nil end)
+  wait(20000, 'a progress report', function()
+    return notified('Retraining .-%d+%% step') ~= nil or #retrain_results > 0
+  end)
+  if #retrain_results > 0 then
+    error('the retrain ended before any step: ' .. vim.inspect(retrain_results[1].result), 0)
+  end
   step('progress seen')
   local cancelled_at = elapsed()
   vim.cmd('DlmCancel')

@@ -7,16 +7,17 @@ if vim.g.loaded_dlmls then
 end
 vim.g.loaded_dlmls = true
 
--- vim.filetype.add here rather than in ftdetect/: it works however the
--- plugin is loaded (plain rtp, lazy.nvim, packer), also after startup.
+-- Also in ftdetect/dlm.lua; here too for a runtimepath extended after filetype
+-- detection was set up, when ftdetect/ is not sourced again. Adding it twice is harmless.
 vim.filetype.add({ extension = { dlm = 'dlm' } })
 
 -- The commands act on the current buffer's dlmls client; they load the
 -- module lazily so startup stays free.
 local function dlmls() return require('dlmls') end
 
-vim.api.nvim_create_user_command('DlmRetrain', function() dlmls().retrain() end,
-  { desc = 'dlmls: retrain the adapter of this .dlm document' })
+vim.api.nvim_create_user_command('DlmRetrain', function(opts)
+  dlmls().retrain(0, { keep_worse = opts.bang })
+end, { bang = true, desc = 'dlmls: retrain the adapter of this .dlm document (!: keep it even if worse)' })
 vim.api.nvim_create_user_command('DlmCancel', function() dlmls().cancel() end,
   { desc = "dlmls: cancel this document's retrain" })
 vim.api.nvim_create_user_command('DlmAsk', function(opts) dlmls().ask(opts.args) end,

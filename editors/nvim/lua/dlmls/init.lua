@@ -27,7 +27,8 @@ local defaults = {
 
 M.config = vim.deepcopy(defaults)
 
--- Work-done progress of dlmls jobs that has begun and not yet ended: token -> {client_id, title, shown}.
+-- Work-done progress of dlmls jobs that has begun and not yet ended:
+-- token -> {client_id, title, shown, percentage (of the last report shown), held (a report not yet shown)}.
 local active = {}
 
 -- Client methods: called `client.request(...)` in 0.10 and `client:request(...)` from 0.11 on.
@@ -52,8 +53,9 @@ local function client_for(bufnr)
   return client
 end
 
---- Run a server command with the buffer's URI (plus `extra` arguments); `on_result(result)` on success.
-local function execute(bufnr, command, extra, on_result)
+--- Run a server command with the buffer's URI (plus `extra` arguments): `on_result(result)` on
+--- success; an error response is shown, and passed to `on_error(err)` if given.
+local function execute(bufnr, command, extra, on_result, on_error)
   bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
   local client = client_for(bufnr)
   if client == nil then
@@ -64,6 +66,9 @@ local function execute(bufnr, command, extra, on_result)
     function(err, result)
       if err then
         notify(command .. ' failed: ' .. (err.message or vim.inspect(err)), vim.log.levels.ERROR)
+        if on_error then
+          on_error(err, bufnr)
+        end
         return
       end
       on_result(result, bufnr, client)
@@ -103,6 +108,18 @@ local function describe(value)
   return parts[1] .. ': ' .. table.concat(parts, ' ', 2)
 end
 
+-- A job reports every optimizer step (or generated token). Reports are shown at most every
+-- REPORT_MS unless the percentage moved 10 points; one held back shows when the interval is over,
+-- so the line on screen is never older than REPORT_MS.
+local REPORT_MS = 500
+
+local function show(entry, value)
+  entry.shown, entry.percentage, entry.held = vim.uv.now(), value.percentage or entry.percentage, nil
+  if M.config.progress then
+    notify(describe(value))
+  end
+end
+
 local function on_progress(ev)
   local client = vim.lsp.get_client_by_id(ev.data.client_id)
   local params = ev.data.params
@@ -111,42 +128,66 @@ local function on_progress(ev)
     return
   end
   local token = params.token
-  local now = vim.uv.now()
   local entry = active[token]
   if value.kind == 'begin' then
-    entry = { client_id = client.id, title = value.title, shown = now }
+    entry = { client_id = client.id, title = value.title, percentage = 0 }
     active[token] = entry
+    show(entry, value)
   elseif value.kind == 'end' then
-    active[token] = nil
+    active[token] = nil -- a report still held back is dropped: the end says how it finished
+    show(entry or {}, value)
   elseif entry ~= nil then
-    -- A retrain reports every optimizer step; one line a second is plenty, the first always shows.
-    if entry.reported and now - entry.shown < 1000 then
-      return
+    local wait = entry.shown + REPORT_MS - vim.uv.now()
+    if wait <= 0 or (value.percentage or 0) - entry.percentage >= 10 then
+      show(entry, value)
+    else
+      if entry.held == nil then
+        vim.defer_fn(function()
+          if active[token] == entry and entry.held ~= nil then
+            show(entry, entry.held)
+          end
+        end, wait)
+      end
+      entry.held = value
     end
-    entry.reported, entry.shown = true, now
-  end
-  if M.config.progress then
-    notify(describe(value))
   end
 end
 
 --- Retrain the adapter of `bufnr` (default: current); shows progress and the outcome, and fires
 --- `User DlmRetrainDone` with data {bufnr, result} (result as the server returns it).
-function M.retrain(bufnr)
-  return execute(bufnr, 'dlmls.retrain', nil, function(result, buf)
+--- `opts.keep_worse`: make the new version current even if its held-out loss got worse.
+function M.retrain(bufnr, opts)
+  -- The options argument only when asked for, so a plain retrain is the one-argument call
+  -- every dlmls server understands.
+  local extra = (opts or {}).keep_worse and { { keepWorse = true } } or nil
+  local function done(buf, result)
+    vim.api.nvim_exec_autocmds('User', { pattern = 'DlmRetrainDone', modeline = false,
+      data = { bufnr = buf, result = result } })
+  end
+  return execute(bufnr, 'dlmls.retrain', extra, function(result, buf)
     if type(result) == 'table' and result.ok then
-      local versions = {}
+      local versions, held = {}, false
       for _, v in ipairs(result.versions or {}) do
-        versions[#versions + 1] = (v.adapter and v.adapter ~= vim.NIL and (v.adapter .. ' ') or '') .. v.version
+        local name = (type(v.adapter) == 'string' and (v.adapter .. ' ') or '') .. v.version
+        if type(v.held_back) == 'string' then
+          -- Trained and kept, but worse than before: the previous version stays current.
+          name, held = name .. ' kept, not made current (' .. v.held_back .. ')', true
+        else
+          name = name .. ' is current'
+        end
+        versions[#versions + 1] = name
       end
-      notify(string.format('retrained %s: %s current', result.dlmId, table.concat(versions, ', ')))
+      notify(string.format('retrained %s: %s%s', result.dlmId, table.concat(versions, '; '),
+        held and ' (:DlmRetrain! makes it current anyway)' or ''), held and vim.log.levels.WARN or nil)
     elseif type(result) == 'table' then
       -- The server has shown its message too; this one names the outcome's kind for scripts and logs.
       local level = result.kind == 'cancelled' and vim.log.levels.INFO or vim.log.levels.WARN
       notify(string.format('retrain %s: %s', result.kind or 'failed', result.message or ''), level)
     end
-    vim.api.nvim_exec_autocmds('User', { pattern = 'DlmRetrainDone', modeline = false,
-      data = { bufnr = buf, result = result } })
+    done(buf, result)
+  end, function(err, buf)
+    -- An error response (not a failed job) ends the retrain too, in the server's result shape.
+    done(buf, { ok = false, kind = 'error', message = err.message or vim.inspect(err) })
   end)
 end
 
@@ -213,19 +254,27 @@ function M.build_parser(opts)
   local src = opts.src or (plugin_dir() .. '/../../grammar/src')
   local dir = opts.dir or plugin_dir()
   if vim.fn.filereadable(src .. '/parser.c') == 0 then
-    notify('no grammar at ' .. src .. ' (pass src = the grammar/src of a dlmls checkout)', vim.log.levels.ERROR)
+    notify('no grammar at ' .. src .. ' (pass src = the grammar/src of a dlmls checkout)',
+      vim.log.levels.ERROR)
     return false
   end
   vim.fn.mkdir(dir .. '/parser', 'p')
   local out = dir .. '/parser/dlm.so'
   local cc = opts.cc or vim.env.CC or 'cc'
-  local done = vim.system({ cc, '-shared', '-fPIC', '-O2', '-I', src, src .. '/parser.c', src .. '/scanner.c',
-    '-o', out }):wait()
-  if done.code ~= 0 then
-    notify('building the parser failed: ' .. (done.stderr or ''), vim.log.levels.ERROR)
+  -- Into a new file, then renamed: a running Neovim may have the old parser mapped.
+  local tmp = out .. '.tmp'
+  local ok, done = pcall(function()
+    return vim.system({ cc, '-shared', '-fPIC', '-O2', '-I', src, src .. '/parser.c', src .. '/scanner.c',
+      '-o', tmp }):wait()
+  end)
+  if not ok or done.code ~= 0 then
+    os.remove(tmp)
+    notify('building the parser with ' .. cc .. ' failed: ' .. (ok and done.stderr or tostring(done)),
+      vim.log.levels.ERROR)
     return false
   end
-  notify('parser built: ' .. out)
+  assert(os.rename(tmp, out))
+  notify('parser built: ' .. out .. ' (:edit a dlm buffer to use it; after a rebuild, restart Neovim)')
   return out
 end
 

@@ -1,0 +1,264 @@
+"""End to end in Neovim: the editors/nvim plugin and `dlmls serve`, driven headless.
+
+Each test runs `nvim --headless --clean` with only the project's plugin added
+to the runtimepath and `nvim_driver.lua` doing what a user would (open a
+.dlm file, hover, :DlmRetrain, :DlmCancel, :DlmAsk); the driver writes what
+the editor showed to a JSON file and the assertions here read it. Neovim
+0.10 comes from tools/nvim (Debian trixie's package, fetched into ~/.cache on
+the first run, inside this test session); the tests skip only if it cannot
+be fetched at all. The server is this interpreter's `-m dlmls.cli serve`, its
+worker uses the fake engine (tests/fake_engine.py, no torch), and every
+store lives in a temporary directory.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from fake_engine import document, worker_env
+
+ROOT = Path(__file__).resolve().parents[2]
+NVIM = ROOT / "tools" / "nvim"
+PLUGIN = ROOT / "editors" / "nvim"
+DRIVER = Path(__file__).resolve().parent / "nvim_driver.lua"
+SERVER_COMMAND = [sys.executable, "-m", "dlmls.cli", "serve"]
+TIMEOUT = 60  # seconds per Neovim run: a hang fails the test instead of blocking CI
+# --clean still has the system's site directories on 'runtimepath' and 'packpath': keep only
+# Neovim's own (everything under <install>/usr, where $VIMRUNTIME is usr/share/nvim/runtime).
+ONLY_NEOVIM = ("lua local usr = vim.fs.dirname(vim.fs.dirname(vim.fs.dirname(vim.env.VIMRUNTIME)))"
+               " for _, o in ipairs({'runtimepath', 'packpath'}) do"
+               " vim.opt[o] = vim.tbl_filter(function(p) return vim.startswith(p, usr) end, vim.opt[o]:get())"
+               " end")
+
+# The document of tests/lsp/lsp_support.py: problems after astral characters on line 3.
+DOC = """\
+---
+dlm_id: 01HZ4X7TGZM3J1A2B3C4D5E6F7
+base_model: smollm2-135m
+training: {seed: 3, adapter: "😀𝔘é", bogus: 2}
+---
+Prose.
+
+::instruction::
+### Q
+### A
+A letter.
+"""
+LINES = DOC.splitlines()
+# The server's ranges in UTF-16 units (all Neovim 0.10 offers), as tests/lsp/test_diagnostics.py has them.
+EXPECTED_LSP = [("FM122", "3:29-3:36"), ("FM110", "3:38-3:43"), ("DLM402", "8:0-8:5")]
+FENCE_LINE = 7
+
+
+def byte_col(line: int, utf16: int) -> int:
+    """The byte column Neovim uses for a UTF-16 column of DOC."""
+    units = LINES[line].encode("utf-16-le")[: 2 * utf16].decode("utf-16-le")
+    return len(units.encode("utf-8"))
+
+
+# What apt says when the Debian archive cannot be reached (the one reason to skip).
+UNREACHABLE = ("Failed to fetch", "Could not resolve", "Could not connect", "Temporary failure resolving",
+               "Connection timed out", "Network is unreachable")
+
+
+@pytest.fixture(scope="session")
+def nvim() -> Path:
+    """tools/nvim, fetched on first use; skips only if the Debian archive is unreachable."""
+    try:
+        done = subprocess.run([str(NVIM), "--version"], check=False, capture_output=True, text=True,
+                              timeout=600)
+    except subprocess.TimeoutExpired:
+        pytest.skip("tools/nvim: fetching Neovim 0.10 from the Debian archive took over 10 minutes")
+    if done.returncode != 0:
+        why = [line for line in done.stderr.splitlines() if any(sign in line for sign in UNREACHABLE)]
+        if why:
+            pytest.skip(f"Neovim 0.10 cannot be obtained: tools/nvim cannot reach the Debian archive: "
+                        f"{why[0]}")
+        pytest.fail(f"tools/nvim --version exited {done.returncode}\n{done.stderr}")
+    match = re.match(r"NVIM v(\d+)\.(\d+)", done.stdout)
+    assert match and (int(match[1]), int(match[2])) >= (0, 10), done.stdout
+    return NVIM
+
+
+def run_nvim(nvim: Path, tmp_path: Path, scenario: str, text: str, **env: str) -> dict:
+    """Run the driver's `scenario` on a file holding `text`; the JSON it wrote."""
+    path = tmp_path / "notes.dlm"
+    path.write_text(text, encoding="utf-8")
+    result = tmp_path / "result.json"
+    state = tmp_path / "xdg"
+    full_env = worker_env(
+        DLMLS_E2E_SCENARIO=scenario, DLMLS_E2E_FILE=str(path), DLMLS_E2E_OUT=str(result),
+        DLMLS_E2E_CMD=json.dumps(SERVER_COMMAND), DLMLS_E2E_HOME=str(tmp_path / "home"),
+        # Where a store would go if the dlmHome setting were lost; it must stay empty (and ~/.dlm untouched).
+        DLM_HOME=str(tmp_path / "decoy"),
+        # No user config, data or LSP log of whoever runs the tests; lsp.log ends up in tmp_path.
+        XDG_CONFIG_HOME=str(state / "config"), XDG_DATA_HOME=str(state / "data"),
+        XDG_STATE_HOME=str(state / "state"), **env)
+    command = [str(nvim), "--headless", "--clean", "-n",
+               "--cmd", ONLY_NEOVIM, "--cmd", f"set runtimepath^={PLUGIN}", "-c", f"luafile {DRIVER}"]
+    process = subprocess.Popen(command, cwd=tmp_path, env=full_env, stdin=subprocess.DEVNULL,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               start_new_session=True)  # so a timeout can stop the server and worker too
+    try:
+        output, _ = process.communicate(timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        output, _ = process.communicate()
+        pytest.fail(f"nvim ({scenario}) did not finish in {TIMEOUT} s\n{output}\n{lsp_log(state)}")
+    assert result.exists(), f"nvim ({scenario}) exited {process.returncode} without a result\n{output}"
+    data = json.loads(result.read_text())
+    assert data["ok"] and process.returncode == 0, (
+        f"nvim ({scenario}) failed: {data.get('error')}\nsteps: {data.get('steps')}\n"
+        f"notifications: {data.get('notifications')}\n{output}\n{lsp_log(state)}")
+    assert not (tmp_path / "decoy").exists(), "the dlmHome setting did not reach the server"
+    data["home"] = str(tmp_path / "home")
+    return data
+
+
+def lsp_log(state: Path) -> str:
+    log = state / "state" / "nvim" / "lsp.log"
+    return "lsp.log:\n" + log.read_text()[-4000:] if log.exists() else "(no lsp.log)"
+
+
+def lsp_span(rng: dict) -> str:
+    start, end = rng["start"], rng["end"]
+    return f"{start['line']}:{start['character']}-{end['line']}:{end['character']}"
+
+
+def messages(data: dict) -> list[str]:
+    return [n["msg"] for n in data["notifications"]]
+
+
+def current(home: Path, dlm_id: str) -> str | None:
+    pointer = home / "store" / dlm_id / "adapter" / "current.txt"
+    return pointer.read_text().strip() if pointer.exists() else None
+
+
+@pytest.fixture(scope="module")
+def opened(nvim: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """One Neovim run: build the parser, open DOC, collect diagnostics, a hover and highlights."""
+    tmp = tmp_path_factory.mktemp("nvim-document")
+    return run_nvim(nvim, tmp, "document", DOC, DLMLS_E2E_PARSER_DIR=str(tmp / "parser-rtp"),
+                    DLMLS_E2E_HOVER_LINE="3", DLMLS_E2E_HOVER_COL="12",  # on `seed` in the flow mapping
+                    DLMLS_E2E_FENCE_LINE=str(FENCE_LINE))
+
+
+def test_only_the_plugin_and_neovims_own_runtime(opened: dict):
+    neovim = Path(opened["vimruntime"]).parents[2]  # <install>/usr of usr/share/nvim/runtime
+    others = [p for p in opened["runtimepath"] + opened["packpath"]
+              if Path(p) != PLUGIN and not Path(p).is_relative_to(neovim) and not p.endswith("/parser-rtp")]
+    assert others == [], (opened["runtimepath"], opened["packpath"])
+    assert opened["runtimepath"][0] == str(PLUGIN)
+
+
+def test_filetype_and_settings(opened: dict):
+    assert opened["filetype"] == "dlm"
+    assert opened["offset_encoding"] == "utf-16"
+    assert opened["init_options"] == {"dlmls": {"dlmHome": opened["home"]}}
+
+
+def test_diagnostics_at_exact_positions(opened: dict):
+    got = [(d["code"], d["lnum"], d["col"], d["end_lnum"], d["end_col"]) for d in opened["diagnostics"]]
+    expected = []
+    for code, span in EXPECTED_LSP:
+        (l1, c1), (l2, c2) = (tuple(map(int, p.split(":"))) for p in span.split("-"))
+        expected.append((code, l1, byte_col(l1, c1), l2, byte_col(l2, c2)))
+    assert got == expected
+    # Neovim's byte columns put FM110 exactly on `bogus`, after the multi-byte characters.
+    fm110 = opened["diagnostics"][1]
+    assert LINES[3].encode()[fm110["col"]:fm110["end_col"]] == b"bogus"
+    # The LSP ranges behind them, in UTF-16 units.
+    assert [(d["code"], lsp_span(d["lsp_range"])) for d in opened["diagnostics"]] == EXPECTED_LSP
+    assert all(d["source"] == "dlmls" for d in opened["diagnostics"])
+    assert opened["diagnostics"][0]["severity"] == 1  # vim.diagnostic.severity.ERROR
+    assert "bogus" in fm110["message"]
+
+
+def test_hover_shows_schema_documentation(opened: dict):
+    # The float holds the schema entry of `training.seed`, the key under the cursor.
+    text = "\n".join(opened["hover_float"])
+    assert opened["hover_float"][0].startswith("**training.seed**: integer"), text
+    assert "Random seed" in text and "Default: `42`" in text, text
+
+
+def test_treesitter_highlighting_with_the_grammar_queries(opened: dict):
+    assert opened["parser"] and opened["parser"].endswith("parser-rtp/parser/dlm.so")
+    assert opened["highlighter"]
+    # The highlights come from the plugin's queries/dlm, i.e. the grammar's own query files.
+    assert [Path(p).resolve() for p in opened["highlight_query"]] == [ROOT / "grammar/queries/highlights.scm"]
+    assert "keyword" in opened["fence_captures"], opened["fence_captures"]  # `instruction` in the fence
+
+
+def test_retrain_shows_progress_and_makes_v0001_current(nvim: Path, tmp_path: Path):
+    dlm_id = "01KPM5CXB51GRX86Q25AKERN01"
+    data = run_nvim(nvim, tmp_path, "retrain", document("fake-steps: 3", "fake-delay: 0.05", dlm_id=dlm_id))
+    result = data["retrain"]["result"]
+    assert result["ok"] is True and result["dlmId"] == dlm_id, result
+    assert [v["version"] for v in result["versions"]] == ["v0001"]
+    assert current(tmp_path / "home", dlm_id) == "adapter/versions/v0001"
+    assert (tmp_path / "home" / "store" / dlm_id / "adapter" / "versions" / "v0001").is_dir()
+
+    shown = messages(data)
+    assert any(m.startswith("dlmls: Retraining notes.dlm: 0%") for m in shown), shown  # begin
+    reports = [m for m in shown if re.match(r"dlmls: Retraining notes\.dlm: \d+% step \d/3", m)]
+    assert reports, shown
+    assert "dlmls: Retraining notes.dlm: v0001 is current" in shown  # end
+    assert f"dlmls: retrained {dlm_id}: v0001 is current" in shown  # the command's result
+
+    # :DlmAsk: the answer in a scratch split, the cursor still in the document.
+    assert data["answer"][0] == "**Q:** What do the notes say?"
+    assert data["answer"][2].startswith("fake answer to 'What do the notes say?'"), data["answer"]
+    assert data["answer_window"] and data["answer_buftype"] == "nofile" and data["current_is_document"]
+
+
+def test_a_worse_version_is_held_back_and_retrain_bang_keeps_it(nvim: Path, tmp_path: Path):
+    dlm_id = "01KPM5CXB51GRX86Q25AKERN03"
+    adapter = tmp_path / "home" / "store" / dlm_id / "adapter"
+    (adapter / "versions" / "v0001").mkdir(parents=True)
+    (adapter / "current.txt").write_text("adapter/versions/v0001\n")
+    reason = "its held-out loss rose from 2.000 to 2.500"
+    data = run_nvim(nvim, tmp_path, "held_back", document(f"fake-held-back: {reason}", dlm_id=dlm_id))
+    held, kept = data["results"]
+    assert held["ok"] is True and held["versions"][0]["version"] == "v0002", held
+    assert held["versions"][0]["held_back"] == reason
+    assert kept["ok"] is True and kept["versions"][0]["version"] == "v0003", kept
+    assert kept["versions"][0].get("held_back") is None, kept  # :DlmRetrain! sent keepWorse
+    assert current(tmp_path / "home", dlm_id) == "adapter/versions/v0003"
+
+    shown = {n["msg"]: n["level"] for n in data["notifications"]}
+    warning = (f"dlmls: retrained {dlm_id}: v0002 kept, not made current ({reason}) "
+               "(:DlmRetrain! makes it current anyway)")
+    assert shown.get(warning) == 3, shown  # vim.log.levels.WARN
+    assert f"dlmls: retrained {dlm_id}: v0003 is current" in shown
+
+
+def test_cancel_stops_the_retrain_and_keeps_the_previous_version(nvim: Path, tmp_path: Path):
+    dlm_id = "01KPM5CXB51GRX86Q25AKERN02"
+    adapter = tmp_path / "home" / "store" / dlm_id / "adapter"
+    (adapter / "versions" / "v0001").mkdir(parents=True)
+    (adapter / "current.txt").write_text("adapter/versions/v0001\n")
+
+    # 500 steps of 0.05 s: 25 s if the cancel did not work.
+    data = run_nvim(nvim, tmp_path, "cancel", document("fake-steps: 500", "fake-delay: 0.05", dlm_id=dlm_id))
+    result = data["retrain"]["result"]
+    assert result["ok"] is False and result["kind"] == "cancelled", result
+    assert data["stop_seconds"] < 10, data["stop_seconds"]
+    assert current(tmp_path / "home", dlm_id) == "adapter/versions/v0001"
+    assert sorted(p.name for p in (adapter / "versions").iterdir()) == ["v0001"]
+
+    shown = messages(data)
+    # The cancel went through the progress token (the progress UI's way), and the progress ended so.
+    assert "dlmls: cancelling: Retraining notes.dlm" in shown, shown
+    ends = [p for p in data["progress"] if p["kind"] == "end"]
+    assert [p["message"] for p in ends] == ["cancelled"], data["progress"]
+    assert "dlmls: Retraining notes.dlm: cancelled" in shown
+    assert any(m.startswith("dlmls: retrain cancelled:") for m in shown), shown
+    # With nothing running, :DlmCancel asks the server by URI (dlmls.cancel), which says there is nothing.
+    assert shown[-1] == "dlmls: no retrain of this document is running", shown
