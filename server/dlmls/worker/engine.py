@@ -103,7 +103,10 @@ class _Host:
             self.peft.unload()
             self.peft = None
         else:
-            self.peft.delete_adapter(name)
+            with warnings.catch_warnings():
+                # peft warns that the deleted adapter was active; every job activates the one it uses.
+                warnings.filterwarnings("ignore", message="Adapter .* was active which is now deleted")
+                self.peft.delete_adapter(name)
 
     def trainable_parameters(self, name: str) -> list[Any]:
         """Only the parameters of adapter `name` require grad (returned)."""
