@@ -356,11 +356,21 @@ def report(results: dict[str, dict[str, Any]], big_bytes: int, keystrokes: int) 
     row("peak resident memory (VmHWM)", lambda r: r["hwm"], lambda v: f"{v:.0f} MiB")
     row("files created under DLM_HOME by opening", lambda r: r["created_files"], str)
     text = table(("measure", *names), rows)
+    ours = results[names[0]]
+    verdicts = [_verdict("keystroke → diagnostics ≤ 20 ms on 1 MB", ours["big"]["keystroke"] <= 0.020,
+                         ms(ours["big"]["keystroke"])),
+                _verdict("initialize ≤ 300 ms", ours["initialize"] <= 0.300,
+                         f"{ms(ours['initialize'])}; importing pygls alone takes {ms(ours['floor'])} here"),
+                _verdict("resident memory ≤ 120 MB", ours["hwm"] <= 120, f"peak {ours['hwm']:.0f} MiB")]
     if len(names) == 2:
         a, b = (results[n]["big"].get("keystroke") for n in names)
         if a and b:
-            text += f"\n\nKeystroke → diagnostics on the 1 MB document: {names[0]} is {b / a:.0f}× faster."
-    return text
+            verdicts.insert(1, _verdict(f"≥ 5× faster than {names[1]} on 1 MB", b / a >= 5, f"{b / a:.1f}×"))
+    return text + "\n\n" + "\n".join(verdicts)
+
+
+def _verdict(target: str, met: bool, detail: str) -> str:
+    return f"- {target}: {'met' if met else 'NOT met'} ({detail})"
 
 
 async def main_async(args: argparse.Namespace) -> None:
