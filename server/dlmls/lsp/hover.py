@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 
 from dlmls.core import registry, schema
-from dlmls.core.completion import declared_adapters
+from dlmls.core.completion import declared_adapters, yaml_scalar
 from dlmls.core.document import Document, Model
 from dlmls.core.problems import Range
 from dlmls.core.sections import Section
@@ -140,16 +140,6 @@ def _dotted(path: tuple[Any, ...]) -> str:
     return out
 
 
-def _yaml(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_yaml(v) for v in value) + "]"
-    return str(value)
-
-
 def field_markdown(path: tuple[Any, ...], spec: schema.FieldSpec) -> str:
     """A schema field as hover Markdown: name and type, doc, default, limits."""
     lines = [f"**{_dotted(path)}**: {spec.type}", "", spec.doc]
@@ -157,7 +147,7 @@ def field_markdown(path: tuple[Any, ...], spec: schema.FieldSpec) -> str:
     if spec.required:
         facts.append("Required.")
     elif spec.kind is not schema.Kind.MODEL and spec.kind is not schema.Kind.MAP:
-        facts.append(f"Default: `{_yaml(spec.default)}`")
+        facts.append(f"Default: `{yaml_scalar(spec.default)}`")
     limits = spec.constraint_text
     if limits:
         facts.append(f"Limits: {limits}")
