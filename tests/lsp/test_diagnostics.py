@@ -164,3 +164,14 @@ async def test_accepted_document_has_no_error(client: LanguageClient, case: Path
     # (DLM's router refuses those; the reference parse cannot show it).
     assert [d for d in errors if d.data["stage"] == "parse"] == []
     assert {str(d.code) for d in errors} <= {"DLM230"}, spans(errors)
+
+
+async def test_a_lone_surrogate_in_the_text_still_gets_its_diagnostics(client: LanguageClient):
+    # JSON can carry "\ud800", which is no character: the text as a file would not be UTF-8.
+    uri = "file:///tmp/surrogate.dlm"
+    open_document(client, uri, DOC.replace("bogus", "bo\ud800gus"))
+    diagnostics = await wait_published(client, uri, 1)
+    codes = {d.code for d in diagnostics}
+    assert {"DLM001", "FM110"} <= codes
+    assert "bo\ufffd" in next(d for d in diagnostics if d.code == "FM110").message
+

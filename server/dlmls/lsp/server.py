@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import json
 import logging
 import os
 import stat
@@ -86,7 +87,12 @@ class DlmProtocol(LanguageServerProtocol):
         if not self._include_headers:  # a websocket transport: pygls's own framing
             self._send_data(message)
             return
-        body = msgspec.json.encode(message)
+        try:
+            body = msgspec.json.encode(message)
+        except UnicodeEncodeError:
+            # A lone surrogate (a client may send one in a document's text) is not UTF-8;
+            # json escapes it as `\udXXX`, which is valid JSON.
+            body = json.dumps(message).encode("ascii")
         header = f"Content-Length: {len(body)}\r\nContent-Type: {self.CONTENT_TYPE}; charset=utf-8\r\n\r\n"
         res = self.writer.write(header.encode("ascii") + body)
         if inspect.isawaitable(res):
