@@ -1,0 +1,333 @@
+// Drives code-server (real VS Code) in headless Debian chromium with playwright-core,
+// the way a user would, and writes what the editor showed to a JSON file that
+// tests/e2e/test_vscode.py asserts on. Steps (each with its own timeout; a failed
+// step is recorded with a screenshot and the next one still runs):
+//   load         open the workbench with the workspace folder
+//   document     open config.document, wait for the server's problems in the Problems panel
+//   hover        put the cursor on config.hover ("line:column", 1-based) and show the hover
+//   retrain      open config.retrain.file, run "DLM: Retrain adapter" from the command palette,
+//                record every notification until one contains config.retrain.done
+//   ask          run "DLM: Ask the adapter", type config.ask.question in the input box, wait
+//                for the answer
+//   cancel       open config.cancel.file, run "DLM: Retrain adapter", wait for a step in the
+//                progress notification, press its Cancel button, wait for config.cancel.done,
+//                then run "DLM: Cancel retraining" with nothing running (config.cancel.idle)
+//   reconfigure  replace the user settings in VS Code's settings.json editor and save
+//                (config.reconfigure.settings), then retrain config.retrain.file again and
+//                wait for config.reconfigure.done
+// Env: DLMLS_E2E_CONFIG (JSON: url, chromium, out, shots and the above), NODE_PATH (where
+// playwright-core is installed).
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const { chromium } = require('playwright-core');
+
+const config = JSON.parse(process.env.DLMLS_E2E_CONFIG);
+const OUT = config.out;
+const SHOTS = config.shots;
+const result = { steps: {}, order: [], console: [] };
+let page;
+let shotIndex = 0;
+let current = { aborted: false }; // the running step; a step that timed out stops waiting at once
+
+function save() {
+  fs.writeFileSync(OUT, JSON.stringify(result, null, 1));
+}
+
+async function shot(name) {
+  if (!page) return;
+  shotIndex += 1;
+  await page.screenshot({ path: path.join(SHOTS, `${String(shotIndex).padStart(2, '0')}-${name}.png`) })
+    .catch(() => undefined);
+}
+
+function withTimeout(promise, ms, what) {
+  let timer;
+  return Promise.race([
+    promise,
+    new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`${what}: timed out after ${ms} ms`)), ms); }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+async function step(name, ms, fn) {
+  const t0 = Date.now();
+  const record = { ok: false };
+  const token = { aborted: false };
+  current = token;
+  result.steps[name] = record;
+  result.order.push(name);
+  try {
+    Object.assign(record, await withTimeout(fn(record), ms, name));
+    record.ok = true;
+    await shot(name);
+  } catch (err) {
+    token.aborted = true;
+    record.error = String(err && err.stack ? err.stack : err);
+    await shot(`${name}-failed`);
+  }
+  record.ms = Date.now() - t0;
+  save();
+  return record.ok;
+}
+
+async function until(what, ms, probe, interval = 100) {
+  const token = current;
+  const deadline = Date.now() + ms;
+  for (;;) {
+    if (token.aborted) throw new Error(`gave up waiting for ${what}: the step timed out`);
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`waited ${ms} ms for ${what}`);
+    await page.waitForTimeout(interval);
+  }
+}
+
+/** The visible notification toasts: message text, whether one shows progress, its buttons. */
+async function toasts() {
+  return page.locator('.notifications-toasts .notification-toast').evaluateAll((nodes) => nodes.map((n) => ({
+    text: (n.querySelector('.notification-list-item-message')?.textContent || '').trim(),
+    source: (n.querySelector('.notification-list-item-source')?.textContent || '').trim(),
+    progress: !!n.querySelector('.monaco-progress-container.active'),
+    buttons: [...n.querySelectorAll('.notification-list-item-buttons-container .monaco-button')]
+      .map((b) => (b.textContent || '').trim()),
+  })));
+}
+
+/** Append every new notification text to `into` (polled every 100 ms) until the returned function is called. */
+function recordToasts(into) {
+  let stopped = false;
+  const seen = new Set(into.map((t) => t.text));
+  const token = current;
+  const loop = (async () => {
+    while (!stopped && !token.aborted) {
+      for (const t of await toasts().catch(() => [])) {
+        if (!seen.has(t.text)) {
+          seen.add(t.text);
+          into.push({ ...t, at: Date.now() });
+        }
+      }
+      await page.waitForTimeout(100).catch(() => undefined);
+    }
+  })();
+  return async () => { stopped = true; await loop; };
+}
+
+async function runCommand(label) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input.input');
+  await input.waitFor({ state: 'visible', timeout: 10000 });
+  await input.fill(`>${label}`);
+  // The row whose label is exactly `label` ("DLM: Retrain adapter", not "... (keep even if worse)").
+  const row = page.locator('.quick-input-list .monaco-list-row').filter({
+    has: page.locator('.label-name', { hasText: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }),
+  });
+  await row.first().waitFor({ state: 'visible', timeout: 10000 });
+  await row.first().click();
+  // The palette closes, or turns into the command's own input box (no `>` prefix).
+  const widget = page.locator('.quick-input-widget');
+  await until('the command palette to close', 10000, async () => !(await widget.isVisible())
+    || !(await input.inputValue().catch(() => '>')).startsWith('>'), 50);
+}
+
+async function openFile(name) {
+  const item = page.locator('.explorer-item', { hasText: name });
+  await item.first().waitFor({ timeout: 30000 });
+  await item.first().click();
+  await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: 15000 });
+  await page.locator('.monaco-editor .view-lines').first().waitFor({ timeout: 15000 });
+  // The language mode in the status bar: the extension's `dlm` language (it reads "Plain Text" for a moment).
+  const mode = page.locator('#status\\.editor\\.mode');
+  return until(`the language mode ${config.language}`, 15000, async () => {
+    const text = (await mode.innerText().catch(() => '')).trim();
+    return text === config.language ? text : null;
+  }).catch(async () => (await mode.innerText().catch(() => '')).trim());
+}
+
+/** How many workspace/didChangeConfiguration the client sent so far (its trace log, dlmls.trace.server). */
+function configChanges() {
+  const logs = [];
+  const walk = (dir) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name.endsWith('DLM Language Server.log')) logs.push(full);
+    }
+  };
+  walk(config.reconfigure.logs);
+  return logs.reduce((n, log) => n + fs.readFileSync(log, 'utf8')
+    .split("Sending notification 'workspace/didChangeConfiguration'").length - 1, 0);
+}
+
+async function clearNotifications() {
+  await runCommand('Notifications: Clear All Notifications').catch(() => undefined);
+}
+
+/** Run "DLM: Retrain adapter" on the active editor; the notifications until one contains `done`. */
+async function retrain(rec, done, ms) {
+  rec.notifications = [];
+  const stop = recordToasts(rec.notifications);
+  try {
+    await runCommand('DLM: Retrain adapter');
+    await until(`a notification containing ${JSON.stringify(done)}`, ms,
+      async () => rec.notifications.some((t) => t.text.includes(done)), 100);
+    await page.waitForTimeout(300);
+  } finally {
+    await stop();
+  }
+}
+
+(async () => {
+  const browser = await chromium.launch({
+    executablePath: config.chromium,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+           '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+  try {
+    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    page.on('console', (m) => {
+      if (m.type() === 'error' && result.console.length < 50) result.console.push(m.text().slice(0, 300));
+    });
+
+    const loaded = await step('load', 60000, async () => {
+      await page.goto(config.url);
+      await page.waitForSelector('.monaco-workbench', { timeout: 50000 });
+      await page.locator('.explorer-item').first().waitFor({ timeout: 30000 });
+      return {};
+    });
+    if (!loaded) return;
+
+    await step('document', 45000, async (rec) => {
+      rec.language = await openFile(config.document);
+      await runCommand('View: Focus Problems (Errors, Warnings, Infos)');
+      const rows = page.locator('.markers-panel .monaco-list-row');
+      // Problem rows (the file row has no severity icon); aria-labels carry message, position and source.
+      const problems = async () => rows.evaluateAll((nodes) => nodes
+        .filter((n) => n.querySelector('.marker-icon'))
+        .map((n) => ({ label: n.getAttribute('aria-label') || '', text: (n.textContent || '').trim() })));
+      await until(`${config.problems} problems`, 30000, async () => (await problems()).length >= config.problems, 250);
+      await page.waitForTimeout(500); // a later publish, if any, would show now
+      rec.problems = await problems();
+      rec.squiggles = await page.locator('.monaco-editor .squiggly-error').count();
+      await runCommand('View: Hide Panel');
+      return rec;
+    });
+
+    await step('hover', 30000, async (rec) => {
+      await page.locator('.monaco-editor .view-lines').first().click();
+      rec.text = await until('the hover', 25000, async () => {
+        await page.keyboard.press('Control+G');
+        await page.locator('.quick-input-widget input.input').waitFor({ state: 'visible', timeout: 5000 });
+        await page.keyboard.type(config.hover);
+        await page.keyboard.press('Enter');
+        await page.keyboard.press('Control+K');
+        await page.keyboard.press('Control+I');
+        await page.waitForTimeout(1000);
+        const text = (await page.locator('.monaco-hover').allInnerTexts().catch(() => [])).join('\n').trim();
+        return text.includes(config.hoverExpect) ? text : null;
+      }, 500);
+      rec.cursor = (await page.locator('#status\\.editor\\.selection').innerText().catch(() => '')).trim();
+      await shot('hover-shown');
+      await page.keyboard.press('Escape');
+      return rec;
+    });
+
+    await step('retrain', 45000, async (rec) => {
+      await clearNotifications();
+      rec.language = await openFile(config.retrain.file);
+      await retrain(rec, config.retrain.done, 35000);
+      return rec;
+    });
+
+    await step('ask', 30000, async (rec) => {
+      await clearNotifications();
+      rec.notifications = [];
+      const stop = recordToasts(rec.notifications);
+      try {
+        await runCommand('DLM: Ask the adapter');
+        const input = page.locator('.quick-input-widget input.input');
+        await input.waitFor({ state: 'visible', timeout: 10000 });
+        rec.inputTitle = (await page.locator('.quick-input-widget .quick-input-title').innerText().catch(() => ''))
+          .trim();
+        await input.fill(config.ask.question);
+        await page.keyboard.press('Enter');
+        await until('the answer', 20000,
+          async () => rec.notifications.some((t) => t.text.includes(config.ask.done)), 100);
+        // The answer is also in the "DLM Answers" output channel, which the command reveals.
+        rec.output = await until('the DLM Answers channel', 10000, async () => {
+          const text = (await page.locator('.part.panel .monaco-editor .view-lines').allInnerTexts()
+            .catch(() => [])).join('\n').replace(/\u00a0/g, ' ').trim(); // Monaco renders spaces as nbsp
+          return text.includes(config.ask.done) ? text : null;
+        }, 200).catch(() => '');
+        await shot('ask-output');
+        await runCommand('View: Hide Panel');
+      } finally {
+        await stop();
+      }
+      return rec;
+    });
+
+    await step('cancel', 60000, async (rec) => {
+      await clearNotifications();
+      rec.language = await openFile(config.cancel.file);
+      rec.notifications = [];
+      const stop = recordToasts(rec.notifications);
+      try {
+        await runCommand('DLM: Retrain adapter');
+        const title = config.cancel.title;
+        // Wait for the progress notification to show a step, so that the job is running when we cancel.
+        rec.progress = await until('a step in the progress notification', 30000, async () =>
+          (await toasts()).find((t) => t.text.startsWith(title) && /step \d+\/\d+/.test(t.text)) || null, 100);
+        await shot('cancel-progress');
+        const toast = page.locator('.notifications-toasts .notification-toast', { hasText: title });
+        await toast.locator('.notification-list-item-buttons-container .monaco-button', { hasText: 'Cancel' })
+          .click();
+        const clicked = Date.now();
+        await until(`a notification containing ${JSON.stringify(config.cancel.done)}`, 30000,
+          async () => rec.notifications.some((t) => t.text.includes(config.cancel.done)), 100);
+        rec.stopSeconds = (Date.now() - clicked) / 1000;
+        // The progress notification closes once the server ended the progress.
+        rec.progressGone = await until('the progress notification to close', 10000, async () =>
+          !(await toasts()).some((t) => t.text.startsWith(title) && t.progress), 200).catch(() => false);
+        // With nothing running, "DLM: Cancel retraining" (dlmls.cancel by URI) says so.
+        await runCommand('DLM: Cancel retraining');
+        await until(`a notification containing ${JSON.stringify(config.cancel.idle)}`, 15000,
+          async () => rec.notifications.some((t) => t.text.includes(config.cancel.idle)), 100);
+        await page.waitForTimeout(300);
+      } finally {
+        await stop();
+      }
+      return rec;
+    });
+
+    await step('reconfigure', 45000, async (rec) => {
+      await clearNotifications();
+      const before = configChanges();
+      // As a user would: Preferences: Open User Settings (JSON), replace the text, save.
+      await runCommand('Preferences: Open User Settings (JSON)');
+      await page.locator('.tabs-container .tab.active', { hasText: 'settings.json' }).waitFor({ timeout: 15000 });
+      await page.locator('.monaco-editor .view-lines').first().click();
+      await page.keyboard.press('Control+A');
+      await page.keyboard.press('Delete');
+      // One line, typed with auto-closing, auto-surround and auto-indent off (see the user settings).
+      await page.keyboard.insertText(JSON.stringify(config.reconfigure.settings));
+      await page.keyboard.press('Control+S');
+      await until('settings.json to be saved', 15000, async () =>
+        fs.readFileSync(config.reconfigure.path, 'utf8').includes(config.reconfigure.expect), 100);
+      // The extension's didChangeConfiguration, as the client's LSP trace log records it.
+      rec.configChanges = await until('workspace/didChangeConfiguration in the LSP trace', 15000, async () =>
+        (configChanges() > before ? configChanges() : null), 200);
+      await runCommand('View: Close Editor');
+      rec.language = await openFile(config.retrain.file);
+      await retrain(rec, config.reconfigure.done, 30000);
+      return rec;
+    });
+  } finally {
+    save();
+    await browser.close().catch(() => undefined);
+  }
+})().catch((err) => {
+  result.fatal = String(err && err.stack ? err.stack : err);
+  save();
+  process.exit(2);
+});

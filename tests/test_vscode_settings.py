@@ -1,0 +1,106 @@
+"""The VS Code extension's package.json and the server's settings cannot drift apart.
+
+editors/vscode/package.json is the one place that names the settings and their
+defaults: the extension sends every `dlmls.<name>` property that is not its own
+(`dlmls.server.*`, `dlmls.trace.*`) to the server, under `"dlmls"`. These
+tests read package.json and check each of those against
+`dlmls.lsp.settings`: the same names as `NAMES`, defaults that parse to
+`Settings()`'s defaults, and JSON schema types (and bounds) that accept what
+the server's converters accept and nothing they reject. No editor, no Node.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import fields
+from pathlib import Path
+
+import pytest
+from dlmls.lsp import settings as server_settings
+from dlmls.lsp.settings import NAMES, SECTION, Settings, parse_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = json.loads((ROOT / "editors" / "vscode" / "package.json").read_text(encoding="utf-8"))
+PROPERTIES = PACKAGE["contributes"]["configuration"]["properties"]
+CLIENT_PREFIXES = ("server.", "trace.")  # the extension's own settings (src/extension.ts CLIENT_PREFIXES)
+SERVER = {key.removeprefix(f"{SECTION}."): schema for key, schema in PROPERTIES.items()
+          if key.startswith(f"{SECTION}.") and not key.removeprefix(f"{SECTION}.").startswith(CLIENT_PREFIXES)}
+
+# One value of each JSON type, as VS Code would send it.
+SAMPLES = {"string": "python3 -m dlmls.worker", "array": ["python3", "-m", "dlmls.worker"], "boolean": True,
+           "number": 250, "integer": 250, "object": {"a": "b"}, "null": None}
+
+
+def types_of(schema: dict) -> set[str]:
+    kind = schema["type"]
+    return {kind} if isinstance(kind, str) else set(kind)
+
+
+def accepts(name: str, value: object) -> bool:
+    _, problems = parse_settings({SECTION: {name: value}})
+    return not problems
+
+
+def test_every_property_is_namespaced_and_the_extension_reads_the_same_split():
+    assert all(key.startswith(f"{SECTION}.") for key in PROPERTIES), list(PROPERTIES)
+    source = (ROOT / "editors" / "vscode" / "src" / "extension.ts").read_text(encoding="utf-8")
+    assert "const CLIENT_PREFIXES = ['server.', 'trace.'];" in source
+    assert {"server.command", "server.env", "trace.server"} <= {k.removeprefix("dlmls.") for k in PROPERTIES}
+
+
+def test_the_server_settings_are_exactly_the_servers_names():
+    assert sorted(SERVER) == sorted(NAMES)
+    assert sorted(NAMES.values()) == sorted(f.name for f in fields(Settings))
+
+
+@pytest.mark.parametrize("name", sorted(NAMES))
+def test_default_is_the_servers_default(name: str):
+    schema = SERVER[name]
+    assert "default" in schema, name
+    parsed, problems = parse_settings({SECTION: {name: schema["default"]}})
+    assert problems == []
+    assert getattr(parsed, NAMES[name]) == getattr(Settings(), NAMES[name])
+    # The default is a value of the declared type (VS Code's settings editor checks it against the schema).
+    assert any(isinstance(schema["default"], {"string": str, "array": list, "boolean": bool,
+                                              "number": (int, float), "object": dict}[t]) for t in types_of(schema))
+
+
+@pytest.mark.parametrize("name", sorted(NAMES))
+def test_declared_types_are_what_the_server_accepts(name: str):
+    schema = SERVER[name]
+    declared = types_of(schema)
+    for kind, value in SAMPLES.items():
+        if kind == "null":
+            continue  # VS Code sends no null for these; the server reads null as the default
+        expected = kind in declared or (kind == "integer" and "number" in declared)
+        assert accepts(name, value) == expected, (name, kind, value)
+    if "array" in declared:
+        assert schema["items"] == {"type": "string"}
+        assert not accepts(name, ["python3", 3])
+
+
+@pytest.mark.parametrize("name", sorted(n for n, s in SERVER.items() if "number" in types_of(s)))
+def test_numeric_bounds_match(name: str):
+    schema = SERVER[name]
+    low, high = schema["minimum"], schema["maximum"]
+    assert accepts(name, low) and accepts(name, high)
+    assert not accepts(name, low - 1) and not accepts(name, high + 1)
+    assert not accepts(name, low - 0.001) and not accepts(name, high + 0.001)
+
+
+@pytest.mark.parametrize("name", sorted(NAMES))
+def test_documented_on_both_sides(name: str):
+    schema = SERVER[name]
+    text = schema.get("markdownDescription") or schema.get("description") or ""
+    assert len(text) > 40, name
+    assert f"`{name}`" in server_settings.__doc__, name
+
+
+def test_initialization_options_shape_round_trips():
+    # What the extension sends: {"dlmls": {name: value}} with every server setting at its default.
+    payload = {SECTION: {name: SERVER[name]["default"] for name in SERVER}}
+    parsed, problems = parse_settings(payload)
+    assert parsed == Settings() and problems == []
+    # ...and a change of one keeps the others (didChangeConfiguration sends them all again).
+    changed, problems = parse_settings({SECTION: {**payload[SECTION], "dlmHome": "/tmp/store"}}, parsed)
+    assert changed.dlm_home == "/tmp/store" and changed.diagnostics_delay == 0.0 and problems == []
