@@ -121,8 +121,7 @@ async def probe(server: Server, uri: str, text: str, seconds: float | None, unti
 
 async def bench_responsiveness(env: dict[str, str], folder: Path, epochs: int) -> list[tuple[str, str]]:
     """Hover and keystroke latency on a 1 MB document, idle and while the server's worker trains."""
-    big = generate()
-    big_text = big.decode() if isinstance(big, bytes) else big
+    big_text = generate().decode()
     big_path = folder / "big.dlm"
     big_path.write_text(big_text)
     notes = NOTES.read_text()

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 from fake_engine import document, worker_env
+from problem_doc import DOC
 
 ROOT = Path(__file__).resolve().parents[2]
 NVIM = ROOT / "tools" / "nvim"
@@ -37,20 +38,6 @@ ONLY_NEOVIM = ("lua local usr = vim.fs.dirname(vim.fs.dirname(vim.fs.dirname(vim
                " vim.opt[o] = vim.tbl_filter(function(p) return vim.startswith(p, usr) end, vim.opt[o]:get())"
                " end")
 
-# The document of tests/lsp/lsp_support.py: problems after astral characters on line 3.
-DOC = """\
----
-dlm_id: 01HZ4X7TGZM3J1A2B3C4D5E6F7
-base_model: smollm2-135m
-training: {seed: 3, adapter: "😀𝔘é", bogus: 2}
----
-Prose.
-
-::instruction::
-### Q
-### A
-A letter.
-"""
 LINES = DOC.splitlines()
 # The server's ranges in UTF-16 units (all Neovim 0.10 offers), as tests/lsp/test_diagnostics.py has them.
 EXPECTED_LSP = [("FM122", "3:29-3:36"), ("FM110", "3:38-3:43"), ("DLM402", "8:0-8:5")]
@@ -74,8 +61,9 @@ def nvim() -> Path:
     try:
         done = subprocess.run([str(NVIM), "--version"], check=False, capture_output=True, text=True,
                               timeout=600)
-    except subprocess.TimeoutExpired:
-        pytest.skip("tools/nvim: fetching Neovim 0.10 from the Debian archive took over 10 minutes")
+    except subprocess.TimeoutExpired as exc:
+        # Slow is not unreachable: only an archive that cannot be reached is a reason to skip.
+        pytest.fail(f"tools/nvim: fetching Neovim 0.10 from the Debian archive took over 10 minutes\n{exc.stderr or ''}")
     if done.returncode != 0:
         why = [line for line in done.stderr.splitlines() if any(sign in line for sign in UNREACHABLE)]
         if why:

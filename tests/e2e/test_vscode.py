@@ -41,6 +41,7 @@ from typing import Self
 
 import pytest
 from fake_engine import document, worker_env
+from problem_doc import DOC
 
 ROOT = Path(__file__).resolve().parents[2]
 EXTENSION = ROOT / "editors" / "vscode"
@@ -51,20 +52,6 @@ PLAYWRIGHT = "playwright-core@1.65.1"
 SERVER_COMMAND = [sys.executable, "-m", "dlmls.cli", "serve"]
 DRIVER_TIMEOUT = 150  # seconds for the whole browser session: a hang fails instead of blocking CI
 
-# The document of tests/lsp/lsp_support.py: problems after astral characters on line 4.
-DOC = """\
----
-dlm_id: 01HZ4X7TGZM3J1A2B3C4D5E6F7
-base_model: smollm2-135m
-training: {seed: 3, adapter: "😀𝔘é", bogus: 2}
----
-Prose.
-
-::instruction::
-### Q
-### A
-A letter.
-"""
 # (code, message start, VS Code's 1-based line and UTF-16 column): FM110 sits after "😀𝔘é" (5 UTF-16 units).
 EXPECTED_PROBLEMS = [("FM122", "training.adapter must be one of lora, qlora, dora", 4, 30),
                      ("FM110", "unknown key 'bogus' in training", 4, 39),

@@ -15,24 +15,11 @@ from lsprotocol import types
 from pygls.protocol import default_converter
 from pytest_lsp import ClientServerConfig, LanguageClient
 from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
+from problem_doc import DOC
 
 SERVER_COMMAND = [sys.executable, "-m", "dlmls.cli", "serve"]
 TIMEOUT = 10.0
 
-# A document with problems after astral characters on the same line (line 3).
-DOC = """\
----
-dlm_id: 01HZ4X7TGZM3J1A2B3C4D5E6F7
-base_model: smollm2-135m
-training: {seed: 3, adapter: "😀𝔘é", bogus: 2}
----
-Prose.
-
-::instruction::
-### Q
-### A
-A letter.
-"""
 
 
 class RecordingClient(LanguageClient):

@@ -26,6 +26,7 @@ editor is not sent the whole list again.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -85,7 +86,7 @@ class _Lines:
         self._cache: dict[int, tuple[int, bytes, str]] = {}
 
     def at(self, line: int, start: int) -> tuple[int, bytes, str]:
-        """Line `line` that begins at byte `start` (None: look it up)."""
+        """Line `line`, which begins at byte `start` (known from a tree node: no search)."""
         hit = self._cache.get(line)
         if hit is None:
             src = self.model.source
@@ -253,8 +254,6 @@ class TokenCache:
 
 def _bucket(toks: list[Token], starts: list[int]) -> dict[int, list[Token]]:
     """Tokens by the index of the section whose first line is at or before theirs."""
-    from bisect import bisect_right
-
     out: dict[int, list[Token]] = {}
     for tok in toks:
         i = bisect_right(starts, tok[0]) - 1
