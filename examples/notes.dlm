@@ -4,8 +4,6 @@ dlm_version: 15
 base_model: smollm2-135m
 system_prompt: You answer questions about these notes, briefly.
 training:
-  lora_r: 8
-  num_epochs: 3
   sequence_len: 512
 ---
 

@@ -16,6 +16,10 @@ redrawn bar on a terminal, plain lines otherwise), cancel the job cleanly on
 Ctrl-C (the worker is told; a second Ctrl-C kills it; the store keeps its
 previous version) and exit with `EXIT_*` below.
 
+`dlmls synth instructions|list|accept|reject` (module `dlmls.synth_cli`)
+writes pairs from the prose with the document's own adapter, judges them,
+stages them in the store and writes accepted ones into the file.
+
 `dlmls serve` runs the language server on stdin/stdout (what editors spawn),
 or on a TCP socket with `--tcp HOST:PORT` (for debugging with a client that
 connects). Each subcommand imports only what it needs: `check` never loads
@@ -198,7 +202,7 @@ def _exit_status(kind: str) -> int:
             "missing_model": EXIT_MISSING_MODEL}.get(kind, EXIT_JOB)
 
 
-def _run_job(job: protocol.TrainJob | protocol.PromptJob, args: argparse.Namespace) -> protocol.Message | int:
+def _run_job(job: protocol.TrainJob | protocol.PromptJob | protocol.SynthJob, args: argparse.Namespace) -> protocol.Message | int:
     """Run one job on a fresh worker with progress and Ctrl-C handling; its result, or an exit status."""
     import asyncio
     import signal
@@ -350,6 +354,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="answer with this adapter version, or the base model (default: the current one)")
     prompt.add_argument("--adapter", metavar="NAME", help="which adapter of a multi-adapter document")
     prompt.set_defaults(func=_prompt)
+    from dlmls import synth_cli
+
+    synth_cli.add_parser(sub, _job_arguments)
     return parser
 
 

@@ -8,8 +8,8 @@ be read, logged and replayed by hand when debugging.
 
 A session opens with a handshake: the client sends `Hello` with its
 `PROTOCOL_VERSION`; the worker answers `Ready` (same version) or `Refused`
-and exits. Then the client sends jobs (`TrainJob`, `PromptJob`) one at a time
-and may `Cancel` the running one; the worker answers each job with any
+and exits. Then the client sends jobs (`TrainJob`, `PromptJob`, `SynthJob`) one at a time
+ and may `Cancel` the running one; the worker answers each job with any
 number of `Progress` events and exactly one `Done` or `Failed`. `Shutdown`
 ends the session. A job carries the document's text as the editor has it
 (unsaved changes included) and its path (for relative paths and the store).
@@ -21,7 +21,7 @@ from typing import Literal
 
 import msgspec
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2  # 2: synthesis jobs
 
 
 class Message(msgspec.Struct, tag_field="type", forbid_unknown_fields=False, omit_defaults=True):
@@ -77,6 +77,31 @@ class PromptJob(Message, tag="prompt"):
     allow_download: bool = False
 
 
+class SynthOptions(msgspec.Struct, omit_defaults=True):
+    """How to synthesize instruction pairs; None means "the default the quality benchmark chose"."""
+
+    teacher: str = "self"  # "self" (the current adapter, else the base model), "hf:<id>", or a model directory
+    strategy: str = "extraction"  # extraction | expansion | both
+    per_section: int | None = None  # accepted pairs per prose section
+    max_pairs: int | None = None  # accepted pairs for the whole job
+    filter: str = "sway"  # sway | dedup-only | none
+    threshold: float | None = None  # minimum sway (nats/token) a pair needs (filter sway)
+    sections: list[str] | None = None  # section ids of the prose sections to use (None: every prose section)
+    seed: int = 0
+    temperature: float = 0.7  # for the sampled candidates (the first per target is greedy)
+    allow_download: bool = False
+
+
+class SynthJob(Message, tag="synth"):
+    """Write new instruction pairs for prose sections, judge them, and stage the keepers in the store."""
+
+    job: int
+    path: str
+    text: str
+    dlm_home: str | None = None
+    options: SynthOptions = msgspec.field(default_factory=SynthOptions)
+
+
 class Cancel(Message, tag="cancel"):
     """Stop job `job` as soon as possible; it then ends with `Failed(kind="cancelled")`."""
 
@@ -87,7 +112,7 @@ class Shutdown(Message, tag="shutdown"):
     """End the session; the worker exits after the running job (cancel it first)."""
 
 
-ClientMessage = Hello | TrainJob | PromptJob | Cancel | Shutdown
+ClientMessage = Hello | TrainJob | PromptJob | SynthJob | Cancel | Shutdown
 
 
 # ---------------------------------------------------------------- worker → client
@@ -109,7 +134,7 @@ class Refused(Message, tag="refused"):
     reason: str
 
 
-Stage = Literal["queued", "load", "data", "train", "eval", "save", "generate"]
+Stage = Literal["queued", "load", "data", "train", "eval", "save", "generate", "synth", "judge"]
 
 
 class Progress(Message, tag="progress"):
@@ -158,11 +183,45 @@ class PromptResult(msgspec.Struct, tag="prompt_result", omit_defaults=True):
     seconds: float = 0.0
 
 
+class SynthPair(msgspec.Struct, omit_defaults=True):
+    """One synthesized pair and what the judge made of it."""
+
+    id: str  # the suggestion's id in the store (12 hex of its pair key)
+    section_id: str  # the prose section it was written from
+    question: str
+    answer: str
+    strategy: str  # extraction | expansion
+    target: str = ""  # the sentence(s) of the prose it was asked about
+    sway: float | None = None  # nats/token: how much likelier the answer is with the prose in context
+    answerability: float | None = None  # nats/token: likelier after its own question than after another
+    judge: float | None = None  # 0..1, the combined score hovers show
+    verdict: str = "accepted"  # accepted | duplicate | artifact | ungrounded | below_threshold | over_cap
+
+
+class SynthResult(msgspec.Struct, tag="synth_result", omit_defaults=True):
+    """What a synthesis produced: the staged pairs, the filter counts, and how they were made."""
+
+    dlm_id: str
+    teacher: str  # as the marker records it ("self", "hf:…", a path)
+    teacher_model: str  # what actually wrote: "v0003", "base model (no adapter trained yet)", an id
+    strategy: str
+    pairs: list[SynthPair]  # the accepted pairs, staged as suggestions
+    counts: dict[str, int]  # generated, duplicates, artifacts, ungrounded, below_threshold, over_cap, accepted
+    rejected: list[SynthPair] = msgspec.field(default_factory=list)  # every other candidate, with its verdict
+    decoding: dict[str, object] = msgspec.field(default_factory=dict)
+    sections: int = 0  # prose sections used
+    candidates: int = 0  # candidates generated
+    seconds: float = 0.0
+    generate_s: float = 0.0
+    judge_s: float = 0.0
+    notes: list[str] = msgspec.field(default_factory=list)
+
+
 class Done(Message, tag="done"):
     """Job `job` finished."""
 
     job: int
-    result: TrainResult | PromptResult
+    result: TrainResult | PromptResult | SynthResult
 
 
 ErrorKind = Literal[

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from dlmls import protocol
 from dlmls.store import Store
+from dlmls.worker import train as train_mod
 from dlmls.worker.engine import Engine
 from dlmls.worker.errors import JobError
 
@@ -113,7 +114,7 @@ def test_train_then_retrain_continues_from_current(engine: Engine, tiny_model: P
     assert meta["parent_version"] == "v0001" and meta["fresh"] is False
     assert meta["base_model"]["source"] == "local"
     assert meta["document"]["sha256"] and meta["data"]["hash"] and meta["data"]["held_out"] == 1
-    assert meta["hyperparameters"]["lora_r"] == 8 and meta["hyperparameters"]["learning_rate"] == 0.01
+    assert meta["hyperparameters"]["lora_r"] == train_mod.AUTO_LORA_R and meta["hyperparameters"]["learning_rate"] == 0.01
     assert set(meta["hyperparameters"]["target_modules"]) == {"q_proj", "k_proj", "v_proj", "o_proj",
                                                                "gate_proj", "up_proj", "down_proj"}
     assert meta["eval_loss_before"] == v2.base_eval_loss and len(meta["losses"]) == v2.steps
@@ -126,7 +127,7 @@ def test_train_then_retrain_continues_from_current(engine: Engine, tiny_model: P
 
     base = AutoModelForCausalLM.from_pretrained(tiny_model)
     loaded = PeftModel.from_pretrained(base, v2.path)
-    assert loaded.peft_config["default"].r == 8
+    assert loaded.peft_config["default"].r == train_mod.AUTO_LORA_R
     w1, w2 = weights(Path(v1.path)), weights(Path(v2.path))
     assert w1.keys() == w2.keys() and any((w1[k] != w2[k]).any() for k in w1)
 
@@ -149,7 +150,7 @@ def test_changed_lora_shape_starts_fresh(engine: Engine, tiny_model: Path, tmp_p
     v2, _ = train1(engine, make_doc(tiny_model, training="  lora_r: 4\n"), tmp_path)
     meta = Store.for_id(DLM_ID, tmp_path).current().version.metadata()
     assert meta["parent_version"] is None
-    assert any("lora_r changed (8 → 4)" in n for n in meta["notes"])
+    assert any("lora_r changed (16 → 4)" in n for n in meta["notes"])
     assert json.loads((Path(v2.path) / "adapter_config.json").read_text())["r"] == 4
 
 

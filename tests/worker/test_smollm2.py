@@ -46,7 +46,7 @@ def test_smollm2_trains_loads_and_answers(smollm_cache: Path, tmp_path: Path):
     gguf = models.packaged_gguf("HuggingFaceTB/SmolLM2-135M-Instruct")
     base = AutoModelForCausalLM.from_pretrained(models.converted_dir(gguf, smollm_cache))
     loaded = PeftModel.from_pretrained(base, v.path)
-    assert loaded.peft_config["default"].r == 8
+    assert loaded.peft_config["default"].r == 16  # train.AUTO_LORA_R: the example leaves lora_r unset
     assert loaded.peft_config["default"].base_model_name_or_path == "HuggingFaceTB/SmolLM2-135M-Instruct"
 
     answer = engine.prompt(protocol.PromptJob(job=2, path=str(NOTES), text=text, question="What is a decorator?",
@@ -62,3 +62,46 @@ def test_smollm2_trains_loads_and_answers(smollm_cache: Path, tmp_path: Path):
                                lambda p: None, lambda: False)
     assert base_answer.adapter_version is None and base_answer.answer
     assert time.perf_counter() - t0 < 15
+
+
+ISLAND = """---
+dlm_id: 01KPM5CXB51GRX86Q25AKERN7F
+dlm_version: 15
+base_model: smollm2-135m
+system_prompt: You answer questions about these notes, briefly.
+---
+
+The island of Varnholm lies forty kilometres north of the Grell Archipelago. Its only town, Esk, was
+founded in 1742 by the fisherman Oda Tamsin. The island's lighthouse is painted green and white and was
+built in 1811. Varnholm's main export is a blue seaweed called kelvar, which is dried on wooden racks each
+September.
+"""
+
+
+def test_smollm2_synthesizes_judges_stages_and_accepts(smollm_cache: Path, tmp_path: Path):
+    """The real synthesis path: the base model (nothing trained yet) writes, the judge keeps some, they are
+    staged with their scores, and accepting one writes a block DLM's own parser reads back."""
+    from dlm.doc.parser import parse_text
+    from dlmls import suggestions as sugmod
+    from dlmls.synth_cli import accept_into_file
+
+    doc = tmp_path / "island.dlm"
+    doc.write_text(ISLAND)
+    engine = Engine(cache_dir=smollm_cache)
+    events: list[protocol.Progress] = []
+    job = protocol.SynthJob(job=1, path=str(doc), text=ISLAND, dlm_home=str(tmp_path / "home"))
+    r = engine.synth(job, events.append, lambda: False)
+    assert r.teacher == "self" and r.teacher_model.startswith("base model")
+    assert r.candidates == r.counts["generated"] == 2 * 4  # four sentences, two candidates each
+    assert sum(v for k, v in r.counts.items() if k != "generated") == r.counts["generated"]
+    assert r.pairs and r.counts["accepted"] == len(r.pairs)
+    assert all(p.sway is not None and p.sway >= 0.5 and p.question.endswith("?") for p in r.pairs)
+    assert {"synth", "judge"} <= {e.stage for e in events}
+    store = Store.for_id(r.dlm_id, tmp_path / "home")
+    table = sugmod.read_suggestions(sugmod.suggestions_path(store.root))
+    assert [s.id for s in table.pending()] == [p.id for p in r.pairs]
+    done, _notes = accept_into_file(doc, [r.pairs[0].id], str(tmp_path / "home"))
+    assert done == [r.pairs[0].id]
+    parsed = parse_text(doc.read_text())
+    assert [s.type for s in parsed.sections] == ["prose", "instruction"]
+    assert parsed.sections[1].source_section_id == parsed.sections[0].section_id

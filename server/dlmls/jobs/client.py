@@ -43,8 +43,8 @@ LINE_LIMIT = 64 * 1024 * 1024  # a frame is one line; answers and results can be
 
 ProcessFactory = Callable[[Sequence[str], Mapping[str, str] | None], Awaitable[asyncio.subprocess.Process]]
 ProgressCallback = Callable[[protocol.Progress], None]
-Result = protocol.TrainResult | protocol.PromptResult
-Job = protocol.TrainJob | protocol.PromptJob
+Result = protocol.TrainResult | protocol.PromptResult | protocol.SynthResult
+Job = protocol.TrainJob | protocol.PromptJob | protocol.SynthJob
 
 
 class JobFailed(Exception):

@@ -163,8 +163,7 @@ def section_examples(section: Any, system: str | None) -> tuple[list[Example], s
     sid = section.section_id
     kind = section.type
     if kind == "prose":
-        text = section.content.strip()
-        return ([Example("text", text=text, section_id=sid)] if text else []), None
+        return [Example("text", text=t, section_id=sid) for t in passages(section.content)], None
     if kind == "instruction":
         return [Example("chat", prompt=p.question, answer=p.answer, system=system or None, section_id=sid)
                 for p in section.core.pairs if p.question and p.answer], None
@@ -174,6 +173,47 @@ def section_examples(section: Any, system: str | None) -> tuple[list[Example], s
     if kind in ("image", "audio"):
         return [], f"{kind} section skipped (needs a multimodal base model)"
     return [], f"{kind} section skipped"
+
+
+PASSAGE_WORDS = 80
+"""Prose is trained as passages of about this many words (whole paragraphs, never split)."""
+
+
+def passages(prose: str) -> list[str]:
+    """A prose section cut at blank lines into passages of about `PASSAGE_WORDS` words.
+
+    One long example per section gives a small document one or two rows, so an
+    epoch is a single optimizer step; passages give the optimizer several
+    shuffled rows per epoch. Paragraphs are never split, and a code block
+    stays whole (a blank line inside it is not a paragraph break).
+    """
+    paragraphs: list[str] = []
+    current: list[str] = []
+    in_code = False
+    for line in prose.strip().splitlines():
+        if line.startswith("```"):
+            in_code = not in_code
+        if not line.strip() and not in_code:
+            if current:
+                paragraphs.append("\n".join(current))
+                current = []
+            continue
+        current.append(line)
+    if current:
+        paragraphs.append("\n".join(current))
+    out: list[str] = []
+    group: list[str] = []
+    words = 0
+    for para in paragraphs:
+        n = len(para.split())
+        if group and words + n > PASSAGE_WORDS:
+            out.append("\n\n".join(group))
+            group, words = [], 0
+        group.append(para)
+        words += n
+    if group:
+        out.append("\n\n".join(group))
+    return out
 
 
 def split_held_out(examples: Sequence[Example]) -> tuple[list[Example], list[Example]]:

@@ -193,6 +193,125 @@ class Engine:
         return protocol.PromptResult(answer=answer, adapter_version=version.name if version else None,
                                      new_tokens=new_tokens, seconds=time.perf_counter() - t0)
 
+    def synth(self, job: protocol.SynthJob, report: Report, cancelled: Cancelled) -> protocol.SynthResult:
+        """Write instruction pairs for the document's prose, judge them, stage the keepers as suggestions."""
+        from dlmls import scores as scoresmod
+        from dlmls import suggestions as sugmod
+        from dlmls.worker import synth as synthmod
+        from dlmls.worker import synth_plan as plan
+
+        t0 = time.perf_counter()
+        say = _Say(job.job, report)
+        opts = job.options
+        if opts.strategy not in plan.STRATEGIES:
+            raise JobError("error", f"unknown strategy {opts.strategy!r} (use {', '.join(plan.STRATEGIES)})")
+        if opts.filter not in plan.FILTERS:
+            raise JobError("error", f"unknown filter {opts.filter!r} (use {', '.join(plan.FILTERS)})")
+        model = _parse(job.text, for_training=True)
+        info = model.frontmatter.info
+        values = info.values
+        try:
+            store = Store.for_id(info.dlm_id, job.dlm_home)
+        except StoreError as exc:
+            raise JobError("invalid_document", str(exc)) from exc
+        prose = [s for s in model.live_sections if s.type == "prose" and s.content.strip()]
+        if opts.sections is not None:
+            wanted = set(opts.sections)
+            prose = [s for s in prose if s.section_id in wanted]
+            if not prose:
+                raise JobError("invalid_document", "none of the requested sections is a prose section of the "
+                                                   "document now (it may have changed): synthesize again")
+        if not prose:
+            raise JobError("invalid_document", "the document has no prose to write questions about")
+        targets = [t for s in prose for t in plan.targets(s.section_id, s.content, opts.strategy)]
+        if not targets:
+            raise JobError("invalid_document", "the prose has no full sentences to ask about (code, headings and "
+                                               f"fragments under {plan.MIN_WORDS} words are skipped)")
+        prose_of = {s.section_id: s.content for s in prose}
+        table = sugmod.read_suggestions(sugmod.suggestions_path(store.root))
+        existing = [p.question for s in model.live_sections if s.type == "instruction" for p in s.core.pairs]
+        existing += [s.question for s in table.pending()]
+        rejected = table.rejected_keys()
+        existing += [s.question for s in table.by_id.values() if s.state == "rejected"]
+
+        # The teacher: the current adapter ("self"; the base model before any training) or another model.
+        names = datamod.declared_adapters(values.get("training"))
+        teacher_version: VersionInfo | None = None
+        notes: list[str] = []
+        if opts.teacher == "self":
+            resolved = models.resolve(info.base_model, doc_dir=_doc_dir(job.path), cache_dir=self.cache_dir,
+                                      allow_download=opts.allow_download)
+            adapter = names[0] if names else None
+            cur = store.current(adapter)
+            if cur.problem:
+                notes.append(f"{cur.problem}; the base model wrote instead")
+            elif cur.version is not None and cur.version.complete:
+                teacher_version = cur.version
+            teacher_model = teacher_version.name if teacher_version else "base model (no adapter trained yet)"
+            if teacher_version is None and not cur.problem:
+                notes.append("no adapter is trained yet: the base model wrote these pairs")
+        else:
+            spec = opts.teacher[3:] if opts.teacher.startswith("hf:") and "/" not in opts.teacher[3:] else \
+                opts.teacher
+            resolved = models.resolve(spec, doc_dir=_doc_dir(job.path), cache_dir=self.cache_dir,
+                                      allow_download=opts.allow_download)
+            teacher_model = resolved.hf_id or str(resolved.path or resolved.gguf or spec)
+        host = self._host(resolved, say, cancelled)
+        name = self._prompt_adapter_name(host, info.dlm_id, teacher_version)
+        n_targets = {s.section_id: 0 for s in prose}
+        for t in targets:
+            n_targets[t.section_id] += 1
+        per_section = opts.per_section if opts.per_section is not None else \
+            plan.default_per_section(max(n_targets.values()))
+        max_pairs = opts.max_pairs if opts.max_pairs is not None else plan.DEFAULT_MAX_PAIRS
+        threshold = opts.threshold if opts.threshold is not None else plan.DEFAULT_THRESHOLD
+        with host.active(name) as m:
+            cands, timing = synthmod.run(
+                m, host.tokenizer, targets, prose_of, system=values.get("system_prompt") or None,
+                existing=existing, rejected=rejected, filter=opts.filter, threshold=threshold,
+                per_section=max(0, per_section), max_pairs=max(0, max_pairs), temperature=opts.temperature,
+                seed=opts.seed, cancelled=cancelled, say=say)
+        _check(cancelled)
+        at = utc_now().strftime("%Y-%m-%dT%H:%M:%SZ")
+        teacher = opts.teacher
+
+        def pair(c: Any) -> protocol.SynthPair:
+            return protocol.SynthPair(id=sugmod.suggestion_id(c.question, c.answer) if c.answer else "",
+                                      section_id=c.target.section_id, question=c.question, answer=c.answer,
+                                      strategy=c.target.strategy, target=c.target.text, sway=c.sway,
+                                      answerability=c.answerability, judge=c.judge, verdict=c.verdict)
+
+        accepted = [c for c in cands if c.verdict == "accepted"]
+        staged = [sugmod.Suggestion(
+            id=sugmod.suggestion_id(c.question, c.answer), question=c.question, answer=c.answer,
+            section_id=c.target.section_id, source_text=prose_of[c.target.section_id], teacher=teacher,
+            teacher_model=teacher_model, strategy=c.target.strategy, synth_at=at, sway=c.sway,
+            answerability=c.answerability, judge=c.judge, target=c.target.text) for c in accepted]
+        say("save", f"staging {len(staged)} suggestion(s)")
+        sugmod.stage(sugmod.suggestions_path(store.root), staged)
+        scored = [scoresmod.Score(s.key, s.section_id, s.judge, s.sway, at, teacher) for s in staged
+                  if s.judge is not None]
+        if scored:
+            scoresmod.append_scores(store.scores_path, scored)
+        counts = {"generated": timing["generated"]}
+        for verdict in ("artifact", "duplicate", "ungrounded", "below_threshold", "over_cap", "accepted"):
+            counts[{"artifact": "artifacts", "duplicate": "duplicates"}.get(verdict, verdict)] = \
+                sum(c.verdict == verdict for c in cands)
+        seconds = time.perf_counter() - t0
+        say("save", f"{len(staged)} of {timing['generated']} candidates kept; job took {seconds:.1f}s in all")
+        return protocol.SynthResult(
+            dlm_id=info.dlm_id, teacher=teacher, teacher_model=teacher_model, strategy=opts.strategy,
+            pairs=[pair(c) for c in accepted], counts=counts,
+            rejected=[pair(c) for c in cands if c.verdict != "accepted"],
+            decoding={"format": "few-shot completion, question and answer in one generation",
+                      "candidates_per_target": plan.SAMPLES_PER_TARGET, "first": "greedy",
+                      "others": {"temperature": opts.temperature, "top_p": 0.95, "seed": opts.seed},
+                      "max_new_tokens": plan.MAX_NEW_TOKENS, "batch": synthmod.GEN_BATCH, "padding": "left",
+                      "filter": opts.filter, "threshold": threshold, "per_section": per_section,
+                      "max_pairs": max_pairs},
+            sections=len(prose), candidates=timing["generated"], seconds=seconds,
+            generate_s=timing["generate_s"], judge_s=timing["judge_s"], notes=notes)
+
     # ------------------------------------------------------------------ training
 
     def _train_locked(self, job: protocol.TrainJob, model: Any, values: dict[str, Any],
@@ -290,7 +409,8 @@ class Engine:
 
         t0 = time.perf_counter()
         adapter = d.adapter
-        h, notes = train.hyperparameters(training, adapter, options)
+        written = (model_raw_training(job.text) if job is not None else None)
+        h, notes = train.hyperparameters(training, adapter, options, written)
         notes = [*d.notes, *notes]
         tok = host.tokenizer
         rows, dropped = train.tokenize(d.train, tok, int(h.sequence_len))
@@ -299,6 +419,8 @@ class Engine:
             notes.append(f"{dropped} pair(s) dropped: the question alone fills sequence_len={h.sequence_len}")
         if not rows:
             raise JobError("invalid_document", f"{_label(adapter)}nothing left to train after tokenisation")
+        if h.auto_epochs:
+            h.num_epochs = train.auto_epochs(rows)
         p = train.plan(len(rows), h)
         pad_id = tok.pad_token_id if tok.pad_token_id is not None else tok.eos_token_id
 
@@ -333,7 +455,16 @@ class Engine:
                 say("train", "", step=step, total=total, loss=loss, tokens_per_s=tps, eta_s=eta, adapter=adapter)
 
             with host.active(name) as m:
-                stats = train.run(m, params, rows, h, p, pad_id, on_step, cancelled)
+                evaluate = None
+                if h.auto_epochs and eval_rows:
+                    def evaluate() -> float | None:
+                        return train.eval_loss(m, eval_rows, pad_id, cancelled)
+                stats = train.run(m, params, rows, h, p, pad_id, on_step, cancelled, evaluate)
+                if stats.stopped_early:
+                    notes.append(f"stopped after {stats.steps} of {p.total_steps} steps: the held-out loss "
+                                 f"stopped improving")
+                if stats.restored_best:
+                    notes.append("kept the weights of the epoch with the best held-out loss")
                 say("eval", f"{_label(adapter)}held-out loss after training", adapter=adapter)
                 t_eval = time.perf_counter()
                 after = train.eval_loss(m, eval_rows, pad_id, cancelled)
@@ -364,6 +495,7 @@ class Engine:
                                     "epochs": p.epochs, "steps_per_epoch": p.steps_per_epoch},
                 "steps": stats.steps,
                 "losses": [round(x, 6) for x in stats.losses],
+                "epoch_eval_losses": [None if x is None else round(x, 6) for x in stats.eval_losses],
                 "train_loss": stats.final_loss(p.steps_per_epoch),
                 "eval_loss_before": before,
                 "eval_loss_after": after,
@@ -596,6 +728,16 @@ def _parse(text: str, *, for_training: bool) -> Any:
                                                "— fix them (see `dlmls check`) and try again")
         raise JobError("invalid_document", "the frontmatter needs `dlm_id` and `base_model`")
     return model
+
+
+def model_raw_training(text: str) -> dict[str, Any]:
+    """The `training` mapping as the frontmatter writes it (unset keys absent)."""
+    from dlmls.core.document import Document
+
+    info = Document(text).model.frontmatter.info
+    raw = info.raw if isinstance(info.raw, dict) else {}
+    training = raw.get("training")
+    return training if isinstance(training, dict) else {}
 
 
 def _prompt_adapter(requested: str | None, names: list[str] | None) -> str | None:

@@ -175,7 +175,7 @@ class WorkerLoop:
                 continue
             if isinstance(message, protocol.Cancel):
                 self._cancel(message.job)
-            elif isinstance(message, (protocol.TrainJob, protocol.PromptJob)):
+            elif isinstance(message, (protocol.TrainJob, protocol.PromptJob, protocol.SynthJob)):
                 self._jobs.put(message)
             elif isinstance(message, protocol.Shutdown):
                 self._jobs.put(_SHUTDOWN)
@@ -204,12 +204,12 @@ class WorkerLoop:
                 item = self._jobs.get_nowait()
             except queue.Empty:
                 return
-            if isinstance(item, (protocol.TrainJob, protocol.PromptJob)):
+            if isinstance(item, (protocol.TrainJob, protocol.PromptJob, protocol.SynthJob)):
                 self.send(protocol.Failed(job=item.job, kind="cancelled", message="the worker is shutting down"))
 
     # ------------------------------------------------------------------ jobs
 
-    def _run_job(self, job: protocol.TrainJob | protocol.PromptJob) -> None:
+    def _run_job(self, job: protocol.TrainJob | protocol.PromptJob | protocol.SynthJob) -> None:
         running = _Running(job.job)
         with self._state_lock:
             if job.job in self._cancelled_early or self._client_gone:
@@ -230,7 +230,7 @@ class WorkerLoop:
             with self._state_lock:
                 self._running = None
 
-    def _dispatch(self, job: protocol.TrainJob | protocol.PromptJob, running: _Running) -> Any:
+    def _dispatch(self, job: protocol.TrainJob | protocol.PromptJob | protocol.SynthJob, running: _Running) -> Any:
         def report(progress: protocol.Progress) -> None:
             if progress.job != job.job:
                 progress = msgspec.structs.replace(progress, job=job.job)
@@ -239,6 +239,8 @@ class WorkerLoop:
         engine = self._get_engine(job.job, report)
         if isinstance(job, protocol.TrainJob):
             return engine.train(job, report, running.cancel.is_set)
+        if isinstance(job, protocol.SynthJob):
+            return engine.synth(job, report, running.cancel.is_set)
         return engine.prompt(job, report, running.cancel.is_set)
 
     def _get_engine(self, job: int, report: Callable[[protocol.Progress], None]) -> Any:
