@@ -382,7 +382,7 @@ class Engine:
         for v, (_s, _m, r) in zip(committed, staged, strict=True):
             r.path = str(v.path)
             results.append(r)
-        say("save", f"done in {time.perf_counter() - t_start:.1f}s: "
+        say("save", f"saved; the whole job took {time.perf_counter() - t_start:.1f}s: "
                     + ", ".join(f"{_label(r.adapter)}{r.version}" for r in results))
         return protocol.TrainResult(dlm_id=values["dlm_id"], versions=results)
 
