@@ -15,6 +15,24 @@ steer it, so one test document says what should happen:
     fake-held-back: TEXT   write the version but leave the pointer, as the real engine does when
                            the held-out loss got worse (AdapterVersion.held_back = TEXT)
 
+Synthesis (`synth`) works on the prose sections the job names (every one by
+default) after `fake-steps` progress steps in stage "synth" (so `fake-delay`
+and cancel behave as in training; a cancelled job stages nothing):
+
+    fake-fact: Q | A       in a prose section: that section's pairs are exactly these lines (one
+                           pair per line); a prose section without one gets a single pair made
+                           from its first sentence (not a `fake-` line, not a heading):
+                           Q "What do the notes say about <its first words>?", A the sentence
+    fake-judge: F          the judge score every pair gets (default 0.8; sway 1.2, answerability 0.6)
+
+Like the real engine it skips pairs already in the document, already pending
+or rejected (counted as duplicates), obeys per_section / max_pairs (over_cap),
+stages the rest in `<dlm_home>/store/<dlm_id>/dlmls/suggestions.jsonl` with
+`dlmls.suggestions` (id, source section id and text, teacher, strategy, time,
+scores) and appends their scores to `dlmls/scores.jsonl`. The teacher model is
+the current adapter version for teacher "self" (else "base model (no adapter
+trained yet)", with a note), or the teacher string itself.
+
 A successful training makes `<dlm_home>/store/<dlm_id>/adapter/versions/vNNNN/`
 (empty) and points `adapter/current.txt` at it at the very end, as the real store moves its
 pointer only after a complete version; a cancelled or failed one writes
@@ -33,7 +51,10 @@ import time
 from pathlib import Path
 
 from dlmls import protocol
-from dlmls.store import document_sha256
+from dlmls import scores as scoresmod
+from dlmls import suggestions as sugmod
+from dlmls.core.document import Document
+from dlmls.store import Store, StoreError, document_sha256, utc_now
 from dlmls.worker.errors import JobError
 
 
@@ -117,6 +138,103 @@ class FakeEngine:
         return protocol.PromptResult(
             answer=f"fake answer to {job.question!r} (engine {self.instance}, job {self.jobs}, pid {os.getpid()})",
             adapter_version=job.version or "v0001", new_tokens=tokens)
+
+    def synth(self, job: protocol.SynthJob, report, cancelled) -> protocol.SynthResult:
+        """Stage `fake-fact` pairs (or one first-sentence pair) per prose section, as the real engine stages."""
+        started = time.monotonic()
+        opts = job.options
+        model = Document(job.text).model
+        info = model.frontmatter.info if model.frontmatter else None
+        if info is None or not info.dlm_id:
+            raise JobError("invalid_document", "the frontmatter has no dlm_id")
+        try:
+            store = Store.for_id(info.dlm_id, job.dlm_home)
+        except StoreError as exc:
+            raise JobError("invalid_document", str(exc)) from exc
+        prose = [s for s in model.live_sections if s.type == "prose" and s.content.strip()]
+        if opts.sections is not None:
+            wanted = set(opts.sections)
+            prose = [s for s in prose if s.section_id in wanted]
+            if not prose:
+                raise JobError("invalid_document", "none of the requested sections is a prose section of the "
+                                                   "document now (it may have changed): synthesize again")
+        if not prose:
+            raise JobError("invalid_document", "the document has no prose to write questions about")
+        self._work(job.job, job.text, "synth", report, cancelled)
+        notes: list[str] = []
+        if opts.teacher == "self":
+            current = store.current(None)
+            if current.version is not None and current.problem is None:
+                teacher_model = current.version.name
+            else:
+                teacher_model = "base model (no adapter trained yet)"
+                notes.append("no adapter is trained yet: the base model wrote these pairs")
+        else:
+            teacher_model = opts.teacher
+        judge = float(directive(job.text, "fake-judge", "0.8"))
+        where = sugmod.suggestions_path(store.root)
+        table = sugmod.read_suggestions(where)
+        seen = {scoresmod.pair_key(p.question, p.answer) for s in model.live_sections if s.type == "instruction"
+                for p in s.core.pairs}
+        seen |= {s.key for s in table.by_id.values() if s.state in ("pending", "rejected")}
+        counts = dict.fromkeys(("generated", "artifacts", "duplicates", "ungrounded", "below_threshold",
+                                "over_cap", "accepted"), 0)
+        at = utc_now().strftime("%Y-%m-%dT%H:%M:%SZ")
+        kept: list[sugmod.Suggestion] = []
+        for section in prose:
+            in_section = 0
+            for question, answer, target in _fake_pairs(section.content):
+                counts["generated"] += 1
+                key = scoresmod.pair_key(question, answer)
+                if key in seen:
+                    counts["duplicates"] += 1
+                    continue
+                if (opts.per_section is not None and in_section >= opts.per_section) or \
+                        (opts.max_pairs is not None and len(kept) >= opts.max_pairs):
+                    counts["over_cap"] += 1
+                    continue
+                seen.add(key)
+                in_section += 1
+                kept.append(sugmod.Suggestion(
+                    id=sugmod.suggestion_id(question, answer), question=question, answer=answer,
+                    section_id=section.section_id, source_text=section.content, teacher=opts.teacher,
+                    teacher_model=teacher_model, strategy="extraction" if opts.strategy == "both" else opts.strategy,
+                    synth_at=at, sway=1.2, answerability=0.6, judge=judge, target=target))
+        counts["accepted"] = len(kept)
+        if cancelled():  # the last moment a cancel can still leave the store untouched
+            raise JobError("cancelled", "cancelled before staging")
+        report(protocol.Progress(job=job.job, stage="save", message=f"staging {len(kept)} suggestion(s)"))
+        sugmod.stage(where, kept)
+        if kept:
+            scoresmod.append_scores(store.scores_path, [scoresmod.Score(s.key, s.section_id, s.judge, s.sway, at,
+                                                                        s.teacher) for s in kept])
+        pairs = [protocol.SynthPair(id=s.id, section_id=s.section_id, question=s.question, answer=s.answer,
+                                    strategy=s.strategy, target=s.target, sway=s.sway,
+                                    answerability=s.answerability, judge=s.judge) for s in kept]
+        return protocol.SynthResult(dlm_id=info.dlm_id, teacher=opts.teacher, teacher_model=teacher_model,
+                                    strategy=opts.strategy, pairs=pairs, counts=counts, sections=len(prose),
+                                    candidates=counts["generated"], seconds=time.monotonic() - started,
+                                    notes=notes)
+
+
+def _fake_pairs(content: str) -> list[tuple[str, str, str]]:
+    """(question, answer, target) for one prose section: its `fake-fact` lines, else its first sentence."""
+    facts = []
+    for match in re.finditer(r"^fake-fact:[ \t]*(.*?)[ \t]*\|[ \t]*(.*?)[ \t]*$", content, re.MULTILINE):
+        if match.group(1) and match.group(2):
+            facts.append((match.group(1), match.group(2), match.group(0)))
+    if facts:
+        return facts
+    lines = [ln.strip() for ln in content.splitlines()
+             if ln.strip() and not ln.lstrip().startswith(("fake-", "#", "<!--", "```"))]
+    if not lines:
+        return []
+    sentence = re.split(r"(?<=[.!?])\s+", " ".join(lines))[0].strip()
+    words = re.sub(r"[^\w\s'-]", "", sentence).split()
+    if not words:
+        return []
+    topic = " ".join(words[:6]).lower()
+    return [(f"What do the notes say about {topic}?", sentence, sentence)]
 
 
 TESTS = Path(__file__).resolve().parent
