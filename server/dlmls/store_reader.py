@@ -3,7 +3,8 @@
 A hover runs on every mouse move, so it must answer in a few milliseconds,
 must never fail because the store is odd, and must never create anything on
 disk (opening a document in the editor creates nothing: docs/dlm-format.md
-§7). `StoreReader` reads through `dlmls.store` and `dlmls.scores` only, turns
+§7). `StoreReader` reads through `dlmls.store`, `dlmls.scores` and
+`dlmls.suggestions` only, turns
 every problem into a message, and caches what it read keyed by the stat of
 the file that changes when the data does: a new adapter version becomes
 visible only through a new `current.txt` (versions are immutable once
@@ -27,6 +28,7 @@ from typing import Any
 
 from dlmls.scores import ScoreTable, read_scores
 from dlmls.store import RUN_FILE, Store, StoreError, document_sha256, dlm_home
+from dlmls.suggestions import SuggestionTable, read_suggestions, suggestions_path
 
 Signature = tuple[int, int, int] | None  # (mtime_ns, size, inode), None: no such file
 
@@ -129,6 +131,12 @@ class StoreReader:
         path = store.scores_path
         return self._cached(("scores", path), path, lambda: read_scores(path),
                             lambda exc: ScoreTable(problem=f"cannot read {path}: {exc}"))
+
+    def suggestions(self, store: Store) -> SuggestionTable:
+        """The store's staged suggestions (cached until the file changes; it is append-only)."""
+        path = suggestions_path(store.root)
+        return self._cached(("suggestions", path), path, lambda: read_suggestions(path),
+                            lambda exc: SuggestionTable(problem=f"cannot read {path}: {exc}"))
 
     def document_sha256(self, source: bytes) -> str:
         """`dlmls.store.document_sha256` of a document's text, computed once per source buffer."""

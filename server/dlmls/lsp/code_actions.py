@@ -1,4 +1,11 @@
-"""textDocument/codeAction: quick fixes for the diagnostics dlmls publishes.
+"""textDocument/codeAction: one handler for every feature's actions, and the quick fixes for the
+diagnostics dlmls publishes.
+
+pygls keeps one handler per method, so features do not register
+textDocument/codeAction themselves: they `add_provider(server, kind,
+provider)` and the handler here asks each provider whose kind the request's
+`only` covers (retrain and synthesize are `source` actions, accepting and
+rejecting suggestions `refactor.rewrite`, fixes `quickfix`).
 
 The client sends back the diagnostics under the cursor; each fix is computed
 by the core (`dlmls.core.fixes`) from a diagnostic's code, range and `data`
@@ -11,6 +18,7 @@ preferred (what "auto fix" applies).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from lsprotocol import types
@@ -22,9 +30,11 @@ from dlmls.lsp.positions import RangeConverter, code_point_column
 from dlmls.lsp.workspace import Entry
 
 if TYPE_CHECKING:
-    from dlmls.lsp.server import DlmLanguageServer
+    from dlmls.lsp.context import ServerContext
 
 KIND = types.CodeActionKind.QuickFix
+KINDS = [KIND, types.CodeActionKind.Source, types.CodeActionKind.RefactorRewrite]  # advertised at initialize
+Provider = Callable[[types.CodeActionParams], list[types.CodeAction]]
 
 
 def code_actions(entry: Entry, diagnostics: list[types.Diagnostic], encoding: str) -> list[types.CodeAction]:
@@ -59,16 +69,32 @@ def _covers(requested: str, kind: str) -> bool:
     return requested in ("", kind) or kind.startswith(f"{requested}.")
 
 
-def register(server: DlmLanguageServer) -> None:
-    """Serve quick fixes."""
+def add_provider(server: ServerContext, kind: types.CodeActionKind, provider: Provider) -> None:
+    """Offer `provider`'s actions (all of kind `kind`) through the one code-action handler."""
+    providers: list[tuple[types.CodeActionKind, Provider]] | None = getattr(server, "code_action_providers", None)
+    if providers is None:
+        providers = server.code_action_providers = []
+    providers.append((kind, provider))
 
-    @server.feature(types.TEXT_DOCUMENT_CODE_ACTION,
-                    types.CodeActionOptions(code_action_kinds=[KIND], resolve_provider=False))
-    def on_code_action(params: types.CodeActionParams) -> list[types.CodeAction] | None:
+
+def register(server: ServerContext) -> None:
+    """Serve code actions from every provider; quick fixes are the first."""
+
+    def quick_fixes(params: types.CodeActionParams) -> list[types.CodeAction]:
         entry = server.documents.get(params.text_document.uri)
         if entry is None:
-            return None
-        only = params.context.only
-        if only and not any(_covers(getattr(k, "value", k), KIND.value) for k in only):
-            return None
-        return code_actions(entry, list(params.context.diagnostics), server.position_encoding) or None
+            return []
+        return code_actions(entry, list(params.context.diagnostics), server.position_encoding)
+
+    add_provider(server, KIND, quick_fixes)
+
+    @server.feature(types.TEXT_DOCUMENT_CODE_ACTION,
+                    types.CodeActionOptions(code_action_kinds=KINDS, resolve_provider=False))
+    def on_code_action(params: types.CodeActionParams) -> list[types.CodeAction] | None:
+        only = [getattr(k, "value", k) for k in params.context.only or []]
+        out: list[types.CodeAction] = []
+        for kind, provider in server.code_action_providers:
+            if only and not any(_covers(k, kind.value) for k in only):
+                continue
+            out += provider(params)
+        return out or None

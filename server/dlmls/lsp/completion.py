@@ -26,7 +26,7 @@ from dlmls.lsp.hover import field_markdown
 from dlmls.lsp.positions import RangeConverter, code_point_column
 
 if TYPE_CHECKING:
-    from dlmls.lsp.server import DlmLanguageServer
+    from dlmls.lsp.context import ServerContext
 
 TRIGGER_CHARACTERS = [":", "#", " ", '"']
 
@@ -78,7 +78,7 @@ def snippet_support(caps: types.ClientCapabilities | None) -> bool:
     return bool(item is not None and item.snippet_support)
 
 
-def register(server: DlmLanguageServer) -> None:
+def register(server: ServerContext) -> None:
     """Serve completions."""
 
     @server.feature(types.TEXT_DOCUMENT_COMPLETION,

@@ -20,7 +20,7 @@ from dlmls.core.navigation import definition
 from dlmls.lsp.positions import RangeConverter, code_point_column
 
 if TYPE_CHECKING:
-    from dlmls.lsp.server import DlmLanguageServer
+    from dlmls.lsp.context import ServerContext
 
 
 def find_definition(doc: Document, uri: str, line: int, character: int, encoding: str,
@@ -45,7 +45,7 @@ def link_support(caps: types.ClientCapabilities | None) -> bool:
     return bool(definition_caps is not None and definition_caps.link_support)
 
 
-def register(server: DlmLanguageServer) -> None:
+def register(server: ServerContext) -> None:
     """Serve go-to-definition."""
 
     @server.feature(types.TEXT_DOCUMENT_DEFINITION)

@@ -52,7 +52,7 @@ from dlmls.lsp.workspace import Entry
 from dlmls.store_reader import StoreReader
 
 if TYPE_CHECKING:
-    from dlmls.lsp.server import DlmLanguageServer
+    from dlmls.lsp.context import ServerContext
 
 log = logging.getLogger(__name__)
 
@@ -163,7 +163,7 @@ class JsonCache:
 class Publisher:
     """Schedules, debounces and publishes diagnostics for each open document."""
 
-    def __init__(self, server: DlmLanguageServer, delay: float | None = None) -> None:
+    def __init__(self, server: ServerContext, delay: float | None = None) -> None:
         self.server = server
         self.delay = delay  # None: the `diagnosticsDelay` setting
         self._pending: dict[str, asyncio.Task[None]] = {}
@@ -233,7 +233,7 @@ class Publisher:
                                          {"uri": uri, "version": entry.version, "diagnostics": diagnostics})
 
 
-def register(server: DlmLanguageServer) -> None:
+def register(server: ServerContext) -> None:
     """Publish diagnostics whenever an open document changes."""
     server.diagnostics = Publisher(server)
     server.documents.subscribe(server.diagnostics.on_change)

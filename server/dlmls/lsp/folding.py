@@ -25,7 +25,7 @@ from dlmls.lsp.raw import RawJson
 from dlmls.lsp.workspace import PerDocument
 
 if TYPE_CHECKING:
-    from dlmls.lsp.server import DlmLanguageServer
+    from dlmls.lsp.context import ServerContext
 
 REGION = types.FoldingRangeKind.Region
 
@@ -123,7 +123,7 @@ def _code_blocks(section: Section, add) -> None:
                 opener = -1
 
 
-def register(server: DlmLanguageServer) -> None:
+def register(server: ServerContext) -> None:
     """Serve folding ranges."""
     caches = PerDocument(server.documents, FoldingCache)
 

@@ -43,7 +43,7 @@ from dlmls.store import Store
 from dlmls.store_reader import AdapterStatus, StoreReader
 
 if TYPE_CHECKING:
-    from dlmls.lsp.server import DlmLanguageServer
+    from dlmls.lsp.context import ServerContext
 
 MARKER_LABELS = {"synth": "dlm-auto-synth", "mined": "dlm-auto-mined", "harvest": "dlm-auto-harvest"}
 MARKER_FIELDS = {
@@ -399,7 +399,7 @@ def marker_markdown(model: Model, marker: Any, uri: str = "") -> str:
     return f"**{label}** provenance marker\n\n" + "\n".join(f"- {f}" for f in facts)
 
 
-def register(server: DlmLanguageServer) -> None:
+def register(server: ServerContext) -> None:
     """Serve hovers (store reads go through the server's cached `store_reader`)."""
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)

@@ -20,7 +20,7 @@ from dlmls.core.navigation import selection_ranges
 from dlmls.lsp.positions import RangeConverter, code_point_column
 
 if TYPE_CHECKING:
-    from dlmls.lsp.server import DlmLanguageServer
+    from dlmls.lsp.context import ServerContext
 
 
 def selection_range(doc: Document, line: int, character: int, encoding: str,
@@ -35,7 +35,7 @@ def selection_range(doc: Document, line: int, character: int, encoding: str,
     return result
 
 
-def register(server: DlmLanguageServer) -> None:
+def register(server: ServerContext) -> None:
     """Serve selection ranges."""
 
     @server.feature(types.TEXT_DOCUMENT_SELECTION_RANGE)

@@ -41,7 +41,7 @@ from dlmls.lsp.raw import RawJson
 from dlmls.lsp.workspace import PerDocument
 
 if TYPE_CHECKING:
-    from dlmls.lsp.server import DlmLanguageServer
+    from dlmls.lsp.context import ServerContext
 
 TOKEN_TYPES = ["keyword", "decorator", "property", "string", "operator", "comment"]
 LEGEND = types.SemanticTokensLegend(token_types=TOKEN_TYPES, token_modifiers=[])
@@ -285,7 +285,7 @@ def for_range(doc: Document, rng: types.Range, encoding: str) -> list[int]:
                                  _Lines(doc.model), encoding)))
 
 
-def register(server: DlmLanguageServer) -> None:
+def register(server: ServerContext) -> None:
     """Serve semantic tokens for whole documents (with deltas) and ranges."""
     caches = PerDocument(server.documents, TokenCache)
 

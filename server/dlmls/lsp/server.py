@@ -1,7 +1,8 @@
 """The dlmls language server: one pygls `LanguageServer` and the features it serves.
 
 Adding a feature is one module with a `register(server)` function plus one
-line in `FEATURES`. The server holds the open documents (`documents`) and
+line in `FEATURES`; features see the server only as a
+`dlmls.lsp.context.ServerContext` and never import this module. The server holds the open documents (`documents`) and
 reads the position encoding pygls negotiated at `initialize` (the client's
 first choice among UTF-8, UTF-16 and UTF-32; UTF-16 when it offers none).
 Nothing here, or in what it imports, loads torch: the server must start fast
@@ -30,6 +31,7 @@ from pygls.protocol.language_server import lsp_method
 from dlmls import __version__
 from dlmls.lsp import (
     code_actions,
+    code_lens,
     completion,
     definition,
     diagnostics,
@@ -38,7 +40,9 @@ from dlmls.lsp import (
     selection_range,
     semantic_tokens,
     settings,
+    suggestions,
     symbols,
+    synthesis,
     training,
     workspace,
 )
@@ -49,7 +53,9 @@ from dlmls.store_reader import StoreReader
 log = logging.getLogger(__name__)
 
 FEATURES = (workspace, diagnostics, symbols, folding, semantic_tokens, hover, completion, definition,
-            selection_range, code_actions, settings, training)  # training chains onto code_actions' handler
+            selection_range, code_actions, settings, training, suggestions, synthesis, code_lens)
+# code_actions first (the other features add providers to its handler); synthesis and code_lens use
+# suggestions, which uses training's jobs.
 
 
 class DlmProtocol(LanguageServerProtocol):
@@ -160,6 +166,14 @@ class DlmLanguageServer(LanguageServer):
             pass
         finally:
             self.shutdown()
+
+    def show_message(self, kind: types.MessageType, message: str) -> None:
+        """`window/showMessage`."""
+        self.window_show_message(types.ShowMessageParams(type=kind, message=message))
+
+    def notify(self, method: str, params: dict[str, Any]) -> None:
+        """A notification whose params are plain JSON values (custom `dlmls/…` ones included)."""
+        self.protocol.notify_json(method, params)
 
     @property
     def dlm_home(self) -> str | None:

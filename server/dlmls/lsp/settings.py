@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 
 if TYPE_CHECKING:
-    from dlmls.lsp.server import DlmLanguageServer
+    from dlmls.lsp.context import ServerContext
 
 log = logging.getLogger(__name__)
 
@@ -128,7 +128,7 @@ def describe(settings: Settings) -> str:
     return ", ".join(f"{f.name}={getattr(settings, f.name)!r}" for f in fields(settings))
 
 
-def apply(server: DlmLanguageServer, raw: Any) -> Settings:
+def apply(server: ServerContext, raw: Any) -> Settings:
     """Validate `raw` over the current settings, store the result as `server.settings`, report ignored values."""
     settings, problems = parse_settings(raw, server.settings)
     server.settings = settings
@@ -139,7 +139,7 @@ def apply(server: DlmLanguageServer, raw: Any) -> Settings:
     return settings
 
 
-def register(server: DlmLanguageServer) -> None:
+def register(server: ServerContext) -> None:
     """Read settings at initialize and whenever the client says they changed."""
     server.settings = Settings()
 

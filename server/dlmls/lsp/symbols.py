@@ -29,7 +29,7 @@ from dlmls.lsp.raw import RawJson
 from dlmls.lsp.workspace import PerDocument
 
 if TYPE_CHECKING:
-    from dlmls.lsp.server import DlmLanguageServer
+    from dlmls.lsp.context import ServerContext
 
 DETAIL_CHARS = 60
 
@@ -182,7 +182,7 @@ def _section_symbol(model: Model, section: Section, convert: RangeConverter) -> 
                    detail=section_detail(section), children=children or None)
 
 
-def register(server: DlmLanguageServer) -> None:
+def register(server: ServerContext) -> None:
     """Serve the document outline."""
     caches = PerDocument(server.documents, OutlineCache)
 

@@ -30,7 +30,6 @@ answer (null on failure, which is shown as a message).
 from __future__ import annotations
 
 import asyncio
-import inspect
 import logging
 import time
 import uuid
@@ -47,9 +46,10 @@ from dlmls import protocol
 from dlmls.core.document import Document
 from dlmls.core.problems import Severity
 from dlmls.jobs import JobFailed, Jobs, format, worker_command
+from dlmls.lsp import code_actions as actions
 
 if TYPE_CHECKING:
-    from dlmls.lsp.server import DlmLanguageServer
+    from dlmls.lsp.context import ServerContext
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +93,7 @@ Listener = Callable[[str, AdapterRecord], None]
 class WorkProgress:
     """Server-initiated work-done progress for one job; a no-op if the client does not support it."""
 
-    def __init__(self, server: DlmLanguageServer, title: str, stage: str) -> None:
+    def __init__(self, server: ServerContext, title: str, stage: str) -> None:
         self.server = server
         self.title = title
         self.stage = stage  # the stage whose step/total drives the percentage
@@ -140,7 +140,7 @@ class WorkProgress:
 class Training:
     """The server's jobs: retrain and ask, their progress, and the adapters retrained in this session."""
 
-    def __init__(self, server: DlmLanguageServer) -> None:
+    def __init__(self, server: ServerContext) -> None:
         self.server = server
         self.jobs = Jobs(self._worker_command, on_log=self._worker_log)
         self.adapters: dict[str, AdapterRecord] = {}
@@ -251,8 +251,8 @@ class Training:
         handle = self.jobs.active(uri)
         return handle.cancel() if handle is not None else False
 
-    async def _run(self, job: protocol.TrainJob | protocol.PromptJob, progress: WorkProgress,
-                   key: str | None) -> protocol.TrainResult | protocol.PromptResult:
+    async def _run(self, job: protocol.TrainJob | protocol.PromptJob | protocol.SynthJob, progress: WorkProgress,
+                   key: str | None) -> protocol.TrainResult | protocol.PromptResult | protocol.SynthResult:
         handle = self.jobs.submit(job, on_progress=progress.report, key=key)  # JobFailed("busy") before any UI
         await progress.begin("starting", handle.cancel)
         try:
@@ -265,6 +265,8 @@ class Training:
             raise
         if isinstance(result, protocol.TrainResult) and result.versions:
             progress.end(f"{result.versions[0].version} is current")
+        elif isinstance(result, protocol.SynthResult):
+            progress.end(f"{len(result.pairs)} pair(s) staged")
         else:
             progress.end("done")
         return result
@@ -304,32 +306,7 @@ def code_actions(params: types.CodeActionParams) -> list[types.CodeAction]:
                              command=types.Command(title=RETRAIN_TITLE, command=RETRAIN, arguments=[uri]))]
 
 
-def _add_code_actions(server: DlmLanguageServer, provider: Callable[[types.CodeActionParams], list]) -> None:
-    """Offer `provider`'s actions: register textDocument/codeAction, or chain onto the handler
-    another feature module registered first (pygls keeps one handler per method)."""
-    fm = server.protocol.fm
-    method = types.TEXT_DOCUMENT_CODE_ACTION
-    existing = fm.features.get(method)
-    if existing is None:
-        server.feature(method, types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.Source]))(provider)
-        return
-
-    async def chained(params: types.CodeActionParams) -> list | None:
-        found = existing(params)
-        if inspect.isawaitable(found):
-            found = await found
-        return [*(found or []), *provider(params)] or None
-
-    fm.features[method] = chained
-    options = fm.feature_options.get(method)
-    kinds = list(getattr(options, "code_action_kinds", None) or [])
-    if options is not None and kinds and types.CodeActionKind.Source not in kinds:
-        fm.feature_options[method] = types.CodeActionOptions(
-            code_action_kinds=[*kinds, types.CodeActionKind.Source],
-            resolve_provider=getattr(options, "resolve_provider", None))
-
-
-def register(server: DlmLanguageServer) -> None:
+def register(server: ServerContext) -> None:
     """The training commands, the Retrain code action, and stopping the worker at shutdown."""
     training = server.training = Training(server)
     if server.diagnostics is not None:  # DLM500 (adapter behind the text) depends on the new version
@@ -352,4 +329,4 @@ def register(server: DlmLanguageServer) -> None:
     async def shutdown(params: None) -> None:
         await training.shutdown()
 
-    _add_code_actions(server, code_actions)
+    actions.add_provider(server, types.CodeActionKind.Source, code_actions)

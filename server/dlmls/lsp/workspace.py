@@ -23,7 +23,7 @@ from dlmls.core.document import Document
 from dlmls.lsp.positions import UTF16
 
 if TYPE_CHECKING:
-    from dlmls.lsp.server import DlmLanguageServer
+    from dlmls.lsp.context import ServerContext
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +116,7 @@ class PerDocument(Generic[T]):
             self._items.pop(uri, None)
 
 
-def register(server: DlmLanguageServer) -> None:
+def register(server: ServerContext) -> None:
     """Keep `server.documents` in step with the client."""
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
