@@ -239,6 +239,8 @@ async def test_hover_on_fence(client: LanguageClient):
         f"- Section id: `{instruction_id}`\n"
         "- Q/A pairs: 2\n"
         f"- Approx. tokens: {len('### Q' + chr(10) + content) // 4}\n\n"
+        f"Synthesized by `self` (extraction) at 2026-04-24 10:18:42 UTC from `{SOURCE_ID}`, [line 7]({URI}#L7) "
+        "(prose)\n\n"
         "**Adapter**: No adapter trained yet — run Retrain"  # a suffix without training.adapters: the flat store
     )
 

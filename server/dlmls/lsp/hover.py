@@ -12,8 +12,13 @@
   $DLM_HOME, else ~/.dlm).
 - On a fence line: the section's type, adapter, id, number of pairs or
   triples and a rough token count (a quarter of the content's characters),
-  the current version of the adapter(s) the section trains (DLM's routing),
-  and for an instruction section how many of its pairs have recorded scores.
+  the current version of the adapter(s) the section trains (DLM's routing,
+  with when it was trained), and for an instruction section how many of its
+  pairs have recorded scores. A prose section also shows its size (words,
+  lines) and the synthesis suggestions pending for it with their scores
+  (the implicit prose section before any fence has no fence line: its first
+  line shows this when suggestions are pending). An auto-synth instruction
+  section also shows its teacher, strategy and time and links its source.
 - On a pair's lines: its judge/sway scores, when the store has any
   (`dlmls.scores`, keyed by the pair's content).
 - On a provenance marker: its attributes, and for a synthesized section the
@@ -25,6 +30,7 @@ Hover reads the open document's model and, through `dlmls.store_reader`
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -63,6 +69,7 @@ class Context:
     uri: str = ""
     home: str | None = None  # the dlmHome setting; None: $DLM_HOME or ~/.dlm
     reader: StoreReader | None = None
+    pending: Callable[[], Sequence[Any]] | None = None  # the document's pending `core.accept.Placement`s
     _store: Any = field(default=False, init=False)  # False: not looked up yet (None: there is none)
 
     def store(self, model: Model) -> Store | None:
@@ -289,6 +296,8 @@ def _section_hover(model: Model, line: int, ctx: Context) -> tuple[str, Range] |
     core = section.core
     if core.fence is not None and line == section.start_line:
         return _fence_hover(model, section, ctx), _whole_line(model, line)
+    if core.fence is None and core.kind == "prose" and line == section.start_line and _pending_for(section, ctx):
+        return _fence_hover(model, section, ctx), _whole_line(model, line)
     for info in core.markers:
         if section.line(info.line) == line:
             return marker_markdown(model, info.marker, ctx.uri), _whole_line(model, line)
@@ -297,12 +306,24 @@ def _section_hover(model: Model, line: int, ctx: Context) -> tuple[str, Range] |
     return None
 
 
+def _pending_for(section: Section, ctx: Context) -> list[Any]:
+    """The placeable pending suggestions whose source is `section` now."""
+    if ctx.pending is None or section.core.kind != "prose":
+        return []
+    return [p for p in ctx.pending() if p.at is not None and p.section_id == section.section_id]
+
+
 def _fence_hover(model: Model, section: Section, ctx: Context) -> str:
     store = ctx.store(model)
+    extra = ""
+    if section.core.kind == "instruction" and (marker := section.core.marker("synth")) is not None:
+        extra = synth_markdown(model, marker, ctx.uri)
+    elif section.core.kind == "prose":
+        extra = pending_markdown(_pending_for(section, ctx))
     if store is None or ctx.reader is None:
-        return fence_markdown(section)
+        return fence_markdown(section) + extra
     scores = ctx.reader.scores(store) if section.core.kind == "instruction" else None
-    text = fence_markdown(section, scores)
+    text = fence_markdown(section, scores) + extra
     adapters = _routed_adapters(model, section)
     if adapters:
         text += "\n\n" + adapters_markdown(model, ctx, store, adapters)
@@ -341,6 +362,9 @@ def fence_markdown(section: Section, scores: ScoreTable | None = None) -> str:
             facts.append(summary)
     elif core.kind == "preference":
         facts.append(f"Preference triples: {len(core.triples)}")
+    elif core.kind == "prose":
+        lines = core.content.rstrip("\n").count("\n") + 1 if core.content.strip() else 0
+        facts.append(f"Words: {len(core.content.split())} · lines: {lines}")
     if core.kind in ("image", "audio") and core.fence is not None:
         facts += [f"{k.capitalize()}: `{v}`" for k, v in core.fence.attrs.items()]
     facts.append(f"Approx. tokens: {len(core.content) // 4}")
@@ -378,6 +402,42 @@ def _pair_hover(model: Model, section: Section, line: int, ctx: Context) -> tupl
     return text, Range(first, 0, last, len(model.line_text(last)))
 
 
+def pending_markdown(placements: Sequence[Any]) -> str:
+    """The suggestions pending for a prose section, with their scores (empty when there are none)."""
+    if not placements:
+        return ""
+    rows = []
+    for p in placements:
+        s = p.suggestion
+        scores = [f"{name} {value:.2f}" for name, value in (("sway", s.sway), ("answerability", s.answerability),
+                                                             ("judge", s.judge)) if value is not None]
+        moved = " (re-anchored)" if p.status == "reanchored" else ""
+        rows.append(f"- `{s.id}` {s.question}{moved}" + (f" · {', '.join(scores)}" if scores else ""))
+    return f"\n\n**Pending suggestions: {len(placements)}** (accept or reject them with the code actions)\n\n" + \
+        "\n".join(rows)
+
+
+def _source_link(model: Model, sid: str, uri: str) -> str:
+    source = next((s for s in model.live_sections if s.core.section_id == sid), None)
+    if source is None:
+        return "not in this document"
+    first = source.line(source.core.content_line) if source.core.implicit else source.start_line
+    link = f"line {first + 1}"
+    if uri:
+        link = f"[{link}]({uri}#L{first + 1})"
+    return f"{link} ({source.core.kind})"
+
+
+def synth_markdown(model: Model, marker: Any, uri: str = "") -> str:
+    """One line on an auto-synth section's fence: who wrote it, how, when, and from which section."""
+    attrs = marker.attrs
+    when = _when(attrs["synth_at"]) if attrs.get("synth_at") else "an unknown time"
+    sid = attrs.get("source_section_id")
+    source = f" from `{sid}`, {_source_link(model, sid, uri)}" if sid else ""
+    return (f"\n\nSynthesized by `{attrs.get('synth_teacher', '?')}` ({attrs.get('synth_strategy', '?')}) "
+            f"at {when}{source}")
+
+
 def marker_markdown(model: Model, marker: Any, uri: str = "") -> str:
     """A provenance marker as hover Markdown: its attributes and source section (linked, given `uri`)."""
     label = MARKER_LABELS.get(marker.kind)
@@ -386,16 +446,7 @@ def marker_markdown(model: Model, marker: Any, uri: str = "") -> str:
     facts = [f"{name}: `{marker.attrs[key]}`" for key, name in MARKER_FIELDS[marker.kind] if key in marker.attrs]
     sid = marker.attrs.get("source_section_id")
     if sid is not None:
-        source = next((s for s in model.live_sections if s.core.section_id == sid), None)
-        if source is None:
-            where = "not in this document"
-        else:
-            first = source.line(source.core.content_line) if source.core.implicit else source.start_line
-            link = f"line {first + 1}"
-            if uri:
-                link = f"[{link}]({uri}#L{first + 1})"
-            where = f"{link} ({source.core.kind})"
-        facts.append(f"Source section: `{sid}`, {where}")
+        facts.append(f"Source section: `{sid}`, {_source_link(model, sid, uri)}")
     return f"**{label}** provenance marker\n\n" + "\n".join(f"- {f}" for f in facts)
 
 
@@ -409,5 +460,7 @@ def register(server: ServerContext) -> None:
         if entry is None:
             return None
         pos = params.position
+        service = getattr(server, "suggestions", None)
+        pending = (lambda: service.pending(entry).placements) if service is not None else None
         return hover(entry.document, pos.line, pos.character, server.position_encoding,
-                     Context(uri, server.dlm_home, server.store_reader))
+                     Context(uri, server.dlm_home, server.store_reader, pending))
