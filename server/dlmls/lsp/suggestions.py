@@ -20,6 +20,7 @@ The decisions themselves live in `dlmls.review`, shared with the CLI.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -31,6 +32,7 @@ from pygls.uris import to_fs_path
 from dlmls import review
 from dlmls.core import accept
 from dlmls.core.document import Document, Model
+from dlmls.lsp import code_actions
 from dlmls.lsp.positions import RangeConverter
 from dlmls.lsp.workspace import Entry, PerDocument
 from dlmls.store import Store
@@ -201,7 +203,7 @@ class SuggestionService:
 
     # ------------------------------------------------------------------ code actions
 
-    def code_actions(self, params: types.CodeActionParams) -> list[types.CodeAction]:
+    def review_actions(self, params: types.CodeActionParams) -> list[types.CodeAction]:
         """"Accept: <question>" (the edit itself) and "Reject: <question>" for suggestions of sections in range."""
         entry = self.server.documents.get(params.text_document.uri)
         if entry is None:
@@ -236,8 +238,6 @@ def refresh_code_lenses(server: ServerContext) -> None:
     lens = workspace.code_lens if workspace is not None else None
     if lens is None or not lens.refresh_support:
         return
-    import asyncio
-
     async def refresh() -> None:
         try:
             await server.workspace_code_lens_refresh_async(None)
@@ -300,8 +300,6 @@ def _short(text: str, limit: int = 80) -> str:
 
 def register(server: ServerContext) -> None:
     """`dlmls/suggestions`, `dlmls.accept`, `dlmls.reject` and the review code actions."""
-    from dlmls.lsp import code_actions
-
     service = server.suggestions = SuggestionService(server)
 
     @server.feature(REQUEST)
@@ -317,7 +315,7 @@ def register(server: ServerContext) -> None:
     def reject_command(uri: str, *spec: Any) -> dict[str, Any]:
         return service.reject(uri, spec[0] if spec else None)
 
-    code_actions.add_provider(server, REVIEW_KIND, service.code_actions)
+    code_actions.add_provider(server, REVIEW_KIND, service.review_actions)
 
 
 def _uri_of(params: Any) -> str | None:

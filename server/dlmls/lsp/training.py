@@ -7,7 +7,8 @@ the worker) and show it as work-done progress: `window/workDoneProgress/create`,
 then `$/progress` begin / report (percentage and "step 12/40 · loss 1.93 ·
 140 tok/s · ETA 0:32") / end. Cancelling the progress in the editor
 (`window/workDoneProgress/cancel`), or `dlmls.cancel` with the document URI
-(for clients without a progress UI), sends `Cancel` to the worker.
+(for clients without a progress UI; it also stops a `dlmls.synthesize`, which
+runs on the same jobs: lsp/synthesis.py), sends `Cancel` to the worker.
 
 A job uses the document's text at the version the server has when the
 command runs (the file on disk if it is not open) and is refused while that
@@ -247,7 +248,7 @@ class Training:
         return result.answer
 
     def cancel(self, uri: str) -> bool:
-        """Cancel the retrain of `uri` that is queued or running; False if there is none."""
+        """Cancel the retrain or synthesis of `uri` that is queued or running; False if there is none."""
         handle = self.jobs.active(uri)
         return handle.cancel() if handle is not None else False
 
