@@ -34,7 +34,7 @@ def test_accept_inserts_after_the_source_and_keeps_every_section_id(text: str):
            sug("When is @name applied?", "When the function is defined.", source)]
     placements = accept.place(model, new)
     assert [p.status for p in placements] == ["ready", "ready"]
-    out = accept.apply(text, model, accept.insertions(model, placements))
+    out = accept.apply(model, accept.insertions(model, placements))
     assert accept.check_insertion(model, out, new) is None
     after = Document(out).model
     assert set(ids(text)) <= set(ids(out))
@@ -46,7 +46,7 @@ def test_accept_inserts_after_the_source_and_keeps_every_section_id(text: str):
     third = sug("Who runs the decorator?", "Python, at definition time.", source)
     again = accept.place(after, [*new, third])
     assert [p.status for p in again] == ["accepted", "accepted", "ready"]
-    out2 = accept.apply(out, after, accept.insertions(after, again))
+    out2 = accept.apply(after, accept.insertions(after, again))
     assert accept.check_insertion(after, out2, [third]) is None
     qs = [s.core.pairs[0].question for s in Document(out2).model.live_sections if s.core.marker("synth")]
     assert qs == [n.question for n in new] + [third.question]
@@ -58,7 +58,7 @@ def test_reference_parser_reads_the_accepted_file():
     model = Document(NOTES).model
     source = model.live_sections[0]
     new = [sug("What does functools.wraps copy?", "The name and docstring.", source)]
-    out = accept.apply(NOTES, model, accept.insertions(model, accept.place(model, new)))
+    out = accept.apply(model, accept.insertions(model, accept.place(model, new)))
     parsed = parse_text(out)
     synth = [s for s in parsed.sections if s.auto_synth]
     assert len(synth) == 1 and synth[0].source_section_id == source.section_id

@@ -8,8 +8,8 @@ be read, logged and replayed by hand when debugging.
 
 A session opens with a handshake: the client sends `Hello` with its
 `PROTOCOL_VERSION`; the worker answers `Ready` (same version) or `Refused`
-and exits. Then the client sends jobs (`TrainJob`, `PromptJob`, `SynthJob`) one at a time
- and may `Cancel` the running one; the worker answers each job with any
+and exits. Then the client sends jobs (`TrainJob`, `PromptJob`, `SynthJob`) one
+at a time and may `Cancel` the running one; the worker answers each job with any
 number of `Progress` events and exactly one `Done` or `Failed`. `Shutdown`
 ends the session. A job carries the document's text as the editor has it
 (unsaved changes included) and its path (for relative paths and the store).

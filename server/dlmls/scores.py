@@ -138,7 +138,12 @@ def read_scores(path: Path) -> ScoreTable:
 
 def append_scores(path: Path, scores: Iterable[Score]) -> None:
     """Append records (for the writer; readers never call this). Creates the sidecar directory."""
-    lines = "".join(json.dumps(s.to_json(), ensure_ascii=False, sort_keys=True) + "\n" for s in scores)
+    append_jsonl(path, (s.to_json() for s in scores))
+
+
+def append_jsonl(path: Path, records: Iterable[dict[str, Any]]) -> None:
+    """Append JSON objects, one per line, flushed to disk (the sidecars' one writer). Creates the directory."""
+    lines = "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in records)
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "a", encoding="utf-8", newline="\n") as f:
         f.write(lines)

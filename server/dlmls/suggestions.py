@@ -27,13 +27,12 @@ server share it.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from dlmls.scores import SIDECAR_DIR, pair_key
+from dlmls.scores import SIDECAR_DIR, append_jsonl, pair_key
 
 SUGGESTIONS_FILE = "suggestions.jsonl"
 STATES = ("pending", "rejected", "accepted")
@@ -157,14 +156,9 @@ def suggestions_path(store_root: Path) -> Path:
 
 
 def _append(path: Path, records: Iterable[dict[str, Any]]) -> None:
-    lines = "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in records)
-    if not lines:
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a", encoding="utf-8", newline="\n") as f:
-        f.write(lines)
-        f.flush()
-        os.fsync(f.fileno())
+    records = list(records)
+    if records:
+        append_jsonl(path, records)
 
 
 def stage(path: Path, suggestions: Iterable[Suggestion]) -> None:

@@ -111,8 +111,7 @@ def accept_into_file(path: Path, ids: list[str] | None, dlm_home: str | None) ->
             notes.append(f"{p.suggestion.id}: already in the document")
     if not ready:
         return [], notes
-    text = data.decode("utf-8")
-    new_text = accept.apply(text, model, accept.insertions(model, ready))
+    new_text = accept.apply(model, accept.insertions(model, ready))
     why = accept.check_insertion(model, new_text, [p.suggestion for p in ready])
     if why is not None:
         raise ValueError(why)

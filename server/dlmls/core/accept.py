@@ -34,6 +34,7 @@ from dataclasses import dataclass
 
 from dlmls.core.document import Document, Model
 from dlmls.core.problems import Range, Severity
+from dlmls.core.text import decode
 from dlmls.scores import normalise, pair_key
 from dlmls.suggestions import Suggestion
 
@@ -166,30 +167,15 @@ def insertions(model: Model, placements: Iterable[Placement]) -> list[Insertion]
     return out
 
 
-def apply(text: str, model: Model, edits: Sequence[Insertion]) -> str:
-    """`text` with the insertions made (for the CLI's --apply and for checking)."""
-    out = text
+def apply(model: Model, edits: Sequence[Insertion]) -> str:
+    """The model's text with the insertions made (for the CLI's --apply and for checking)."""
+    src = model.source
     for e in sorted(edits, key=lambda e: (e.at.start_line, e.at.start_col), reverse=True):
-        offset = _char_offset(out, e.at.start_line, e.at.start_col)
-        out = out[:offset] + e.text + out[offset:]
-    return out
-
-
-def _char_offset(text: str, line: int, col: int) -> int:
-    pos = 0
-    row = 0
-    n = len(text)
-    while row < line and pos <= n:
-        nl = text.find("\n", pos)
-        cr = text.find("\r", pos, nl if nl >= 0 else n)
-        if nl < 0 and cr < 0:
-            return n
-        if cr >= 0:
-            pos = cr + 2 if text[cr + 1:cr + 2] == "\n" else cr + 1
-        else:
-            pos = nl + 1
-        row += 1
-    return min(pos + col, n)
+        line_start, _end = model.line_span(e.at.start_line)
+        head = model.line_text(e.at.start_line)[:e.at.start_col]
+        offset = line_start + len(head.encode("utf-8", "surrogatepass"))
+        src = src[:offset] + e.text.encode("utf-8", "surrogatepass") + src[offset:]
+    return decode(src)
 
 
 def check_insertion(before: Model, after_text: str, added: Iterable[Suggestion]) -> str | None:

@@ -294,9 +294,11 @@ class Engine:
         if scored:
             scoresmod.append_scores(store.scores_path, scored)
         counts = {"generated": timing["generated"]}
-        for verdict in ("artifact", "duplicate", "ungrounded", "below_threshold", "over_cap", "accepted"):
-            counts[{"artifact": "artifacts", "duplicate": "duplicates"}.get(verdict, verdict)] = \
-                sum(c.verdict == verdict for c in cands)
+        for key, verdict in (("artifacts", "artifact"), ("duplicates", "duplicate"),
+                             ("inconsistent", "inconsistent"), ("ungrounded", "ungrounded"),
+                             ("below_threshold", "below_threshold"), ("over_cap", "over_cap"),
+                             ("accepted", "accepted")):
+            counts[key] = sum(c.verdict == verdict for c in cands)
         seconds = time.perf_counter() - t0
         say("save", f"{len(staged)} of {timing['generated']} candidates kept; job took {seconds:.1f}s in all")
         return protocol.SynthResult(
@@ -359,7 +361,8 @@ class Engine:
                 start = None if options.fresh else currents.get(d.adapter)
                 stage, meta, result = self._train_adapter(
                     host, store, d, training, options, start, job, host.resolved, say, cancelled,
-                    data_s=data_s, load_s=load_s, started_at=started_at, current=currents.get(d.adapter))
+                    data_s=data_s, load_s=load_s, started_at=started_at, current=currents.get(d.adapter),
+                    written=_written_training(model))
                 staged.append((stage, meta, result))
             _check(cancelled)
             # Commit: every version is complete on disk; now rename them into
@@ -403,13 +406,12 @@ class Engine:
                        options: protocol.TrainOptions, start: VersionInfo | None, job: protocol.TrainJob,
                        resolved: models.ResolvedModel, say: _Say, cancelled: Cancelled, *,
                        data_s: float, load_s: float, started_at: Any,
-                       current: VersionInfo | None) -> tuple[Any, dict[str, Any],
+                       current: VersionInfo | None, written: dict[str, Any]) -> tuple[Any, dict[str, Any],
                                                                                protocol.AdapterVersion]:
         import torch
 
         t0 = time.perf_counter()
         adapter = d.adapter
-        written = (model_raw_training(job.text) if job is not None else None)
         h, notes = train.hyperparameters(training, adapter, options, written)
         notes = [*d.notes, *notes]
         tok = host.tokenizer
@@ -467,7 +469,9 @@ class Engine:
                     notes.append("kept the weights of the epoch with the best held-out loss")
                 say("eval", f"{_label(adapter)}held-out loss after training", adapter=adapter)
                 t_eval = time.perf_counter()
-                after = train.eval_loss(m, eval_rows, pad_id, cancelled)
+                # The loop measured the weights it returns when it evaluated per epoch.
+                after = stats.final_eval if stats.final_eval is not None else \
+                    train.eval_loss(m, eval_rows, pad_id, cancelled)
                 eval_s += time.perf_counter() - t_eval
             _check(cancelled)
             held_back = _held_back(before, after, current, options, notes)
@@ -730,11 +734,9 @@ def _parse(text: str, *, for_training: bool) -> Any:
     return model
 
 
-def model_raw_training(text: str) -> dict[str, Any]:
+def _written_training(model: Any) -> dict[str, Any]:
     """The `training` mapping as the frontmatter writes it (unset keys absent)."""
-    from dlmls.core.document import Document
-
-    info = Document(text).model.frontmatter.info
+    info = model.frontmatter.info
     raw = info.raw if isinstance(info.raw, dict) else {}
     training = raw.get("training")
     return training if isinstance(training, dict) else {}

@@ -420,6 +420,7 @@ class TrainStats:
     eval_losses: list[float | None] = field(default_factory=list)  # held-out loss after each epoch
     stopped_early: bool = False
     restored_best: bool = False
+    final_eval: float | None = None  # held-out loss of the weights `run` returns, when it measured it
 
     @property
     def tokens_per_s(self) -> float:
@@ -502,13 +503,13 @@ def run(model: Any, params: list[Any], rows: Sequence[Row], h: Hyper, p: Plan, p
         if evaluate is not None and best is not None:
             final = evaluate()
             stats.eval_losses.append(final)
+            stats.final_eval = final
             if final is None or final > best[0]:
-                import torch as _torch
-
-                with _torch.no_grad():
+                with torch.no_grad():
                     for x, saved in zip(params, best[1], strict=True):
                         x.copy_(saved)
                 stats.restored_best = True
+                stats.final_eval = best[0]
     finally:
         model.eval()
         optimizer.zero_grad(set_to_none=True)
