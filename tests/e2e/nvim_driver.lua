@@ -2,7 +2,8 @@
 -- It only observes: it records what the editor shows (diagnostics, hover, notifications,
 -- progress, the commands' outcomes) into a JSON file, and the Python test asserts on it.
 --
--- Environment: DLMLS_E2E_SCENARIO (document | retrain | held_back | cancel), DLMLS_E2E_FILE (the .dlm file),
+-- Environment: DLMLS_E2E_SCENARIO (document | retrain | held_back | cancel | synth | synth_cancel),
+-- DLMLS_E2E_FILE (the .dlm file), DLMLS_E2E_PROSE_LINE (synth*: a 0-based line in the prose section),
 -- DLMLS_E2E_OUT (the JSON result), DLMLS_E2E_CMD (the server command, JSON), DLMLS_E2E_HOME
 -- (dlmHome), DLMLS_E2E_PARSER_DIR (document: where :DlmBuildParser puts the parser).
 
@@ -29,6 +30,17 @@ end })
 local retrain_results = {}
 vim.api.nvim_create_autocmd('User', { pattern = 'DlmRetrainDone', callback = function(ev)
   retrain_results[#retrain_results + 1] = { result = ev.data.result, t = elapsed() }
+end })
+
+local synth_results, review_results, changed = {}, {}, {}
+vim.api.nvim_create_autocmd('User', { pattern = 'DlmSynthDone', callback = function(ev)
+  synth_results[#synth_results + 1] = { result = ev.data.result, t = elapsed() }
+end })
+vim.api.nvim_create_autocmd('User', { pattern = 'DlmReviewDone', callback = function(ev)
+  review_results[#review_results + 1] = { action = ev.data.action, result = ev.data.result, t = elapsed() }
+end })
+vim.api.nvim_create_autocmd('User', { pattern = 'DlmSuggestionsChanged', callback = function(ev)
+  changed[#changed + 1] = { uri = ev.data.uri, t = elapsed() }
 end })
 
 local function wait(ms, what, cond)
@@ -165,6 +177,107 @@ function scenarios.cancel()
   vim.cmd('DlmCancel')
   wait(10000, 'the second cancel', function() return notified('no retrain', n + 1) ~= nil end)
   step('second cancel')
+end
+
+--- The `dlmls/suggestions` listing of the current buffer, through the plugin (waits for it).
+local function listing()
+  local got, done = nil, false
+  require('dlmls').list(0, function(l) got, done = l, true end)
+  wait(10000, 'dlmls/suggestions', function() return done end)
+  return got
+end
+
+--- The suggestion virtual lines on the buffer: {line, above, text = {lines}}.
+local function virtual_lines(buf)
+  local ns = vim.api.nvim_get_namespaces()['dlmls.suggestions']
+  local marks = {}
+  for _, m in ipairs(vim.api.nvim_buf_get_extmarks(buf, ns, 0, -1, { details = true })) do
+    local text = {}
+    for _, chunks in ipairs(m[4].virt_lines or {}) do
+      text[#text + 1] = table.concat(vim.tbl_map(function(c) return c[1] end, chunks))
+    end
+    marks[#marks + 1] = { line = m[2], above = m[4].virt_lines_above or false, text = text }
+  end
+  return marks
+end
+
+local function lines(buf) return vim.api.nvim_buf_get_lines(buf, 0, -1, false) end
+
+function scenarios.synth()
+  local buf = open_document()
+  vim.api.nvim_win_set_cursor(0, { tonumber(env.DLMLS_E2E_PROSE_LINE) + 1, 0 })
+  vim.cmd('DlmSynth')
+  wait(30000, 'the synthesis to finish', function() return #synth_results > 0 end)
+  out.synth = synth_results[1]
+  -- The server says the suggestions changed; the plugin redraws them as virtual lines.
+  wait(10000, 'dlmls/suggestionsChanged', function() return #changed > 0 end)
+  wait(10000, 'the virtual lines', function() return #virtual_lines(buf) > 0 end)
+  out.virtual_lines = virtual_lines(buf)
+  out.listed = listing()
+  out.text_before = lines(buf)
+  step('synthesized')
+
+  -- Accept one (the first of the section under the cursor), then reject the next one.
+  vim.cmd('DlmAccept')
+  wait(15000, 'the accept', function() return #review_results > 0 end)
+  out.accepted = review_results[1]
+  out.text_accepted = lines(buf)
+  out.cursor_after_accept = vim.api.nvim_win_get_cursor(0)
+  step('accepted')
+  vim.cmd('DlmReject')
+  wait(15000, 'the reject', function() return #review_results > 1 end)
+  out.rejected = review_results[2]
+  out.text_after = lines(buf)
+  out.listed_after = listing()
+  wait(10000, 'the virtual lines to go', function() return #virtual_lines(buf) == 0 end)
+  step('rejected')
+
+  vim.cmd('DlmSuggestions')
+  local list = vim.fn.bufnr('dlmls://suggestions')
+  wait(10000, 'the suggestions buffer', function()
+    list = vim.fn.bufnr('dlmls://suggestions')
+    return list ~= -1 and #lines(list) > 1
+  end)
+  out.suggestions_buffer = lines(list)
+
+  -- The whole document: only the implicit section's pair is new (the accepted and the rejected
+  -- ones count as duplicates); :DlmSuggestions lists it, :DlmReject! rejects all of the document's.
+  vim.cmd('DlmSynth!')
+  wait(30000, 'the whole-document synthesis', function() return #synth_results > 1 end)
+  out.synth_document = synth_results[2]
+  out.listed_document = listing()
+  vim.cmd('DlmSuggestions')
+  wait(10000, 'the suggestions buffer to list it', function() return #lines(list) > 3 end)
+  out.suggestions_buffer_document = lines(list)
+  vim.cmd('DlmReject!')
+  wait(15000, 'the reject of all', function() return #review_results > 2 end)
+  out.rejected_all = review_results[3]
+  out.listed_end = listing()
+  out.text_end = lines(buf)
+  step('whole document')
+end
+
+function scenarios.synth_cancel()
+  open_document()
+  vim.api.nvim_win_set_cursor(0, { tonumber(env.DLMLS_E2E_PROSE_LINE) + 1, 0 })
+  vim.cmd('DlmSynth')
+  wait(20000, 'a synthesis progress report', function()
+    return notified('Synthesizing instructions for .-: %d+%% %d+/%d+') ~= nil or #synth_results > 0
+  end)
+  if #synth_results > 0 then
+    error('the synthesis ended before any step: ' .. vim.inspect(synth_results[1].result), 0)
+  end
+  step('progress seen')
+  local cancelled_at = elapsed()
+  vim.cmd('DlmCancel')
+  wait(20000, 'the synthesis to stop', function() return #synth_results > 0 end)
+  out.synth = synth_results[1]
+  out.stop_seconds = synth_results[1].t - cancelled_at
+  out.listed = listing()
+  step('stopped')
+  local n = #out.notifications
+  vim.cmd('DlmCancel')
+  wait(10000, 'the second cancel', function() return notified('no retrain or synthesis', n + 1) ~= nil end)
 end
 
 local ok, err = xpcall(function()

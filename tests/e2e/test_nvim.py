@@ -249,4 +249,105 @@ def test_cancel_stops_the_retrain_and_keeps_the_previous_version(nvim: Path, tmp
     assert "dlmls: Retraining notes.dlm: cancelled" in shown
     assert any(m.startswith("dlmls: retrain cancelled:") for m in shown), shown
     # With nothing running, :DlmCancel asks the server by URI (dlmls.cancel), which says there is nothing.
-    assert shown[-1] == "dlmls: no retrain of this document is running", shown
+    assert shown[-1] == "dlmls: no retrain or synthesis of this document is running", shown
+
+
+# ---------------------------------------------------------------------------- the synthesis loop
+
+SYNTH_ID = "01KPM5CXB51GRX86Q25AKERN04"
+FACT_1 = ("What colour is the sky over Zorbia?", "Green, all year.")
+FACT_2 = ("Who painted the sky over Zorbia?", "Nobody did.")
+
+
+def synth_document(dlm_id: str, *directives: str) -> str:
+    """An implicit prose section with the `fake-*` steering, a `::prose::` section with two facts, an instruction."""
+    return (f"---\ndlm_id: {dlm_id}\nbase_model: smollm2-135m\n---\n"
+            "Notes for the fake engine.\n\n" + "".join(d + "\n" for d in directives) +
+            "\n::prose::\nThe sky over Zorbia is green.\n"
+            f"fake-fact: {FACT_1[0]} | {FACT_1[1]}\nfake-fact: {FACT_2[0]} | {FACT_2[1]}\n"
+            "\n::instruction::\n### Q\nWhat is two plus two?\n### A\nFour.\n")
+
+
+def joined(lines: list[str]) -> str:
+    return "\n".join(lines) + "\n"  # a Neovim buffer with 'eol'
+
+
+def test_synthesize_accept_one_reject_one(nvim: Path, tmp_path: Path):
+    from dlm.doc.parser import parse_text  # DLM's own parser (installed by scripts/setup.sh)
+    from dlmls.core.document import Document
+
+    text = synth_document(SYNTH_ID, "fake-steps: 3", "fake-delay: 0.05")
+    prose_line = text.splitlines().index("The sky over Zorbia is green.")
+    data = run_nvim(nvim, tmp_path, "synth", text, DLMLS_E2E_PROSE_LINE=str(prose_line))
+    model = Document(text).model
+    prose_id = model.section_at_line(prose_line).section_id
+    fence = text.splitlines().index("::instruction::")
+
+    # :DlmSynth on the prose section: exactly its two facts (not the implicit section's first sentence).
+    result = data["synth"]["result"]
+    assert result["ok"] is True and result["staged"] == 2, result
+    listed = data["listed"]["suggestions"]
+    assert [(s["question"], s["answer"]) for s in listed] == [FACT_1, FACT_2]
+    assert all(s["sectionId"] == prose_id and s["status"] == "ready" for s in listed), listed
+    assert all(s["position"] == {"line": fence, "character": 0} for s in listed), listed
+    shown = messages(data)
+    assert any(m.startswith("dlmls: Synthesizing instructions for notes.dlm: 0%") for m in shown), shown
+    assert any(m.startswith("dlmls: 2 suggested pairs staged (teacher self, ") for m in shown), shown
+    # Each pending suggestion as virtual lines above the next section's fence, its block without the marker.
+    marks = data["virtual_lines"]
+    assert [(m["line"], m["above"]) for m in marks] == [(fence, True), (fence, True)], marks
+    assert [m["text"][1:] for m in marks] == [["▎ ::instruction::", "▎ ### Q", f"▎ {q}", "▎ ### A", f"▎ {a}"]
+                                              for q, a in (FACT_1, FACT_2)], marks
+
+    # :DlmAccept took the first, through the server's workspace/applyEdit: the buffer is the text with
+    # exactly the first preview inserted right after the prose section.
+    assert data["text_before"] == text.splitlines()
+    accepted = data["accepted"]
+    assert accepted["action"] == "accept" and accepted["result"]["ok"] is True, accepted
+    assert accepted["result"]["applied"] == 1, accepted
+    preview = listed[0]["preview"]
+    lines = text.splitlines(keepends=True)
+    expected = "".join(lines[:fence]) + preview + "".join(lines[fence:])
+    assert joined(data["text_accepted"]) == expected
+    assert preview.startswith("::instruction::\n<!-- dlm-auto-synth: synth_teacher=\"self\" ")
+    assert f'source_section_id="{prose_id}" -->\n### Q\n{FACT_1[0]}\n### A\n{FACT_1[1]}\n\n' in preview
+
+    # :DlmReject took the other one: the text does not change, and nothing is pending any more.
+    rejected = data["rejected"]
+    assert rejected["action"] == "reject" and rejected["result"]["ok"] is True, rejected
+    assert rejected["result"]["ids"] == [listed[1]["id"]], rejected
+    after = joined(data["text_after"])
+    assert after == expected
+    assert f"### Q\n{FACT_2[0]}" not in after and after.count("::instruction::") == 2
+    assert data["listed_after"]["suggestions"] == [], data["listed_after"]
+    parsed = parse_text(after)
+    assert [(s.type.value if hasattr(s.type, "value") else str(s.type), s.auto_synth, s.source_section_id)
+            for s in parsed.sections][-3:] == [("prose", False, None), ("instruction", True, prose_id),
+                                               ("instruction", False, None)], parsed.sections
+    assert "# Suggestions for notes.dlm: 0 pending" in data["suggestions_buffer"][0]
+    assert any(m == f"dlmls: accepted 1 pair: {FACT_1[0]}" for m in shown), shown
+    assert any(m == f"dlmls: rejected 1 pair: {FACT_2[0]}" for m in shown), shown
+
+    # :DlmSynth! on the whole document: only the implicit section's pair is new; :DlmReject! rejects it.
+    whole = data["synth_document"]["result"]
+    assert whole["ok"] is True and whole["staged"] == 1 and whole["counts"]["duplicates"] == 2, whole
+    [new] = data["listed_document"]["suggestions"]
+    assert new["question"] == "What do the notes say about notes for the fake engine?", new
+    assert data["suggestions_buffer_document"][0] == "# Suggestions for notes.dlm: 1 pending"
+    assert data["suggestions_buffer_document"][2] == f"- {new['question']} → {new['answer']}"
+    assert data["suggestions_buffer_document"][3].startswith(f"  `{new['id']}` ready, line "), data
+    assert data["rejected_all"]["result"]["rejected"] == 1, data["rejected_all"]
+    assert data["listed_end"]["suggestions"] == [] and joined(data["text_end"]) == expected
+
+
+def test_cancel_stops_a_synthesis(nvim: Path, tmp_path: Path):
+    text = synth_document("01KPM5CXB51GRX86Q25AKERN05", "fake-steps: 500", "fake-delay: 0.05")
+    prose_line = text.splitlines().index("The sky over Zorbia is green.")
+    data = run_nvim(nvim, tmp_path, "synth_cancel", text, DLMLS_E2E_PROSE_LINE=str(prose_line))
+    result = data["synth"]["result"]
+    assert result["ok"] is False and result["kind"] == "cancelled", result
+    assert data["stop_seconds"] < 10, data["stop_seconds"]
+    assert data["listed"]["suggestions"] == []
+    shown = messages(data)
+    assert "dlmls: cancelling: Synthesizing instructions for notes.dlm" in shown, shown
+    assert shown[-1] == "dlmls: no retrain or synthesis of this document is running", shown

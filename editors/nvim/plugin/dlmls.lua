@@ -19,9 +19,21 @@ vim.api.nvim_create_user_command('DlmRetrain', function(opts)
   dlmls().retrain(0, { keep_worse = opts.bang })
 end, { bang = true, desc = 'dlmls: retrain the adapter of this .dlm document (!: keep it even if worse)' })
 vim.api.nvim_create_user_command('DlmCancel', function() dlmls().cancel() end,
-  { desc = "dlmls: cancel this document's retrain" })
+  { desc = "dlmls: cancel this document's retrain or synthesis" })
 vim.api.nvim_create_user_command('DlmAsk', function(opts) dlmls().ask(opts.args) end,
   { nargs = '+', desc = "dlmls: ask this document's adapter a question" })
 vim.api.nvim_create_user_command('DlmBuildParser', function(opts)
   dlmls().build_parser({ dir = opts.args ~= '' and opts.args or nil })
 end, { nargs = '?', complete = 'dir', desc = 'dlmls: compile the tree-sitter parser for .dlm' })
+vim.api.nvim_create_user_command('DlmSynth', function(opts)
+  dlmls().synthesize(0, { document = opts.bang })
+end, { bang = true,
+  desc = 'dlmls: synthesize instructions for the prose section under the cursor (!: the whole document)' })
+vim.api.nvim_create_user_command('DlmSuggestions', function() dlmls().show_suggestions() end,
+  { desc = "dlmls: list this document's pending suggestions" })
+vim.api.nvim_create_user_command('DlmAccept', function(opts)
+  dlmls().review('accept', 0, { all = opts.bang })
+end, { bang = true, desc = "dlmls: accept the suggestion of the section under the cursor (!: all of the document's)" })
+vim.api.nvim_create_user_command('DlmReject', function(opts)
+  dlmls().review('reject', 0, { all = opts.bang })
+end, { bang = true, desc = "dlmls: reject the suggestion of the section under the cursor (!: all of the document's)" })

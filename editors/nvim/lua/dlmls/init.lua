@@ -1,6 +1,8 @@
 -- dlmls for Neovim (>= 0.10): starts the dlmls language server for `dlm`
 -- buffers, shows the server's work-done progress, and offers the training
--- commands (:DlmRetrain, :DlmCancel, :DlmAsk). Diagnostics, hover, outline,
+-- commands (:DlmRetrain, :DlmCancel, :DlmAsk) and the synthesis loop's
+-- (:DlmSynth, :DlmSuggestions, :DlmAccept, :DlmReject, with pending
+-- suggestions shown as virtual lines). Diagnostics, hover, outline,
 -- folding ranges, semantic tokens, completion and code actions are plain LSP
 -- and need nothing here. Tree-sitter highlighting uses the grammar's own
 -- queries (queries/dlm) once a parser is built (:DlmBuildParser).
@@ -22,6 +24,8 @@ local defaults = {
   progress = true,
   -- Start tree-sitter highlighting for dlm buffers when a `dlm` parser is installed.
   treesitter = true,
+  -- Show each pending suggestion as virtual lines (extmarks) where accepting it would insert it.
+  virtual_lines = true,
   on_attach = nil,
 }
 
@@ -92,7 +96,13 @@ function M.start(bufnr)
     -- The settings must be there before the first job starts a worker, so they go into
     -- initialize; empty_dict so an empty table is sent as {} and not as [].
     init_options = { dlmls = next(settings) and settings or vim.empty_dict() },
-    on_attach = M.config.on_attach,
+    handlers = { ['dlmls/suggestionsChanged'] = function(_, params) M._suggestions_changed(params) end },
+    on_attach = function(client, buf)
+      M.refresh(buf)
+      if M.config.on_attach then
+        M.config.on_attach(client, buf)
+      end
+    end,
   }, { bufnr = bufnr })
 end
 
@@ -191,35 +201,39 @@ function M.retrain(bufnr, opts)
   end)
 end
 
---- Cancel the retrain of `bufnr` (default: current). With a progress token (the usual case) the
---- progress is cancelled as an editor's progress UI would; otherwise the server is asked by URI.
+--- Cancel the retrain or synthesis of `bufnr` (default: current). With a progress token (the usual
+--- case) the progress is cancelled as an editor's progress UI would; otherwise the server is asked
+--- by URI (`dlmls.cancel` stops either).
 function M.cancel(bufnr)
   bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
   local client = client_for(bufnr)
   if client == nil then
     return false
   end
-  -- The server names a retrain's progress "Retraining <file name>" and gives no other link from
-  -- a token to a document, so the title is what ties the two.
-  local title = 'Retraining ' .. vim.fs.basename(vim.api.nvim_buf_get_name(bufnr))
+  -- The server names a job's progress "Retraining <file name>" or "Synthesizing instructions for
+  -- <file name>" and gives no other link from a token to a document, so the title is what ties the two.
+  local name = vim.fs.basename(vim.api.nvim_buf_get_name(bufnr))
+  local titles = { ['Retraining ' .. name] = true, ['Synthesizing instructions for ' .. name] = true }
   for token, entry in pairs(active) do
-    if entry.client_id == client.id and entry.title == title then
+    if entry.client_id == client.id and titles[entry.title] then
       call(client, 'notify', 'window/workDoneProgress/cancel', { token = token })
-      notify('cancelling: ' .. title)
+      notify('cancelling: ' .. entry.title)
       return true
     end
   end
   return execute(bufnr, 'dlmls.cancel', nil, function(cancelled)
-    notify(cancelled == true and 'cancelling the retrain' or 'no retrain of this document is running')
+    notify(cancelled == true and 'cancelling the running job'
+      or 'no retrain or synthesis of this document is running')
   end)
 end
 
---- Show `lines` in the one answer scratch buffer, in a split (reused while it is open).
-local function show_answer(lines)
-  local buf = vim.fn.bufnr('dlmls://answer')
+--- Show `lines` in the scratch buffer `name` (dlmls://answer, dlmls://suggestions), in a split
+--- (reused while it is open); the cursor stays where it was.
+local function show_scratch(name, lines)
+  local buf = vim.fn.bufnr(name)
   if buf == -1 then
     buf = vim.api.nvim_create_buf(false, true) -- unlisted scratch: nofile, no swap, never "modified"
-    vim.api.nvim_buf_set_name(buf, 'dlmls://answer')
+    vim.api.nvim_buf_set_name(buf, name)
     vim.bo[buf].filetype = 'markdown'
   end
   vim.api.nvim_buf_set_lines(buf, 0, -1, false, lines)
@@ -231,6 +245,10 @@ local function show_answer(lines)
   return buf
 end
 
+local function show_answer(lines)
+  return show_scratch('dlmls://answer', lines)
+end
+
 --- Ask the adapter of `bufnr` (default: current) `question`; the answer goes to a scratch split.
 function M.ask(question, bufnr)
   return execute(bufnr, 'dlmls.ask', { question }, function(answer)
@@ -238,6 +256,310 @@ function M.ask(question, bufnr)
       return -- the server has shown why (invalid document, missing model, ...)
     end
     show_answer(vim.list_extend({ '**Q:** ' .. question, '' }, vim.split(answer, '\n', { plain = true })))
+  end)
+end
+
+-- ---------------------------------------------------------------------------- synthesis and review
+
+-- Pending suggestions as virtual lines: one namespace, the marks redrawn from each listing.
+local ns = vim.api.nvim_create_namespace('dlmls.suggestions')
+local function define_highlights()
+  vim.api.nvim_set_hl(0, 'DlmlsSuggestion', { default = true, link = 'Comment' })
+  vim.api.nvim_set_hl(0, 'DlmlsSuggestionHeader', { default = true, link = 'DiagnosticHint' })
+end
+define_highlights()
+
+local function fire(pattern, data)
+  vim.api.nvim_exec_autocmds('User', { pattern = pattern, modeline = false, data = data })
+end
+
+local function plural(n, word)
+  return string.format('%d %s%s', n, word, n == 1 and '' or 's')
+end
+
+--- Request `dlmls/suggestions` for `bufnr` (default: current): `on_listing(listing, bufnr, client)`,
+--- the listing as the server returns it ({uri, version, suggestions = {...}}, or nil when the server
+--- does not have the document open). Errors are shown.
+function M.list(bufnr, on_listing)
+  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  local client = client_for(bufnr)
+  if client == nil then
+    return false
+  end
+  call(client, 'request', 'dlmls/suggestions', { textDocument = { uri = vim.uri_from_bufnr(bufnr) } },
+    function(err, listing)
+      if err then
+        notify('dlmls/suggestions failed: ' .. (err.message or vim.inspect(err)), vim.log.levels.ERROR)
+        return
+      end
+      on_listing(listing ~= vim.NIL and listing or nil, bufnr, client)
+    end, bufnr)
+  return true
+end
+
+--- The preview of one suggestion as virtual lines: a header, then the block it inserts (the marker
+--- comment and the trailing blank lines left out).
+local function preview_lines(s)
+  local score = s.scores and s.scores.judge and string.format(' · judge %.2f', s.scores.judge) or ''
+  local lines = { { { string.format('▎ suggested pair%s%s — :DlmAccept / :DlmReject', score,
+    s.status == 'reanchored' and ' (re-anchored)' or ''), 'DlmlsSuggestionHeader' } } }
+  local body = vim.split(s.preview or '', '\n', { plain = true })
+  while #body > 0 and body[#body] == '' do
+    body[#body] = nil
+  end
+  for _, line in ipairs(body) do
+    if not line:match('^<!%-%- dlm%-auto%-synth') then
+      lines[#lines + 1] = { { '▎ ' .. line, 'DlmlsSuggestion' } }
+    end
+  end
+  return lines
+end
+
+--- Draw the listing's pending suggestions as virtual lines at their insertion positions.
+local function draw(bufnr, listing)
+  if not vim.api.nvim_buf_is_valid(bufnr) then
+    return
+  end
+  vim.api.nvim_buf_clear_namespace(bufnr, ns, 0, -1)
+  vim.b[bufnr].dlmls_suggestions = listing and #listing.suggestions or 0
+  if not M.config.virtual_lines or listing == nil then
+    return
+  end
+  -- The listing refers to the text of listing.version; a newer buffer gets the next listing.
+  local lsp_version = (vim.lsp.util.buf_versions or {})[bufnr]
+  if listing.version ~= nil and lsp_version ~= nil and listing.version ~= lsp_version then
+    return
+  end
+  local count = vim.api.nvim_buf_line_count(bufnr)
+  for _, s in ipairs(listing.suggestions) do
+    if type(s.position) == 'table' and type(s.preview) == 'string' then
+      -- Inserted at the start of the next section's fence line: shown above that line; at the end
+      -- of the file: below the last line.
+      local line, above = s.position.line, s.position.character == 0
+      if line >= count then
+        line, above = count - 1, false
+      end
+      pcall(vim.api.nvim_buf_set_extmark, bufnr, ns, line, 0,
+        { virt_lines = preview_lines(s), virt_lines_above = above })
+    end
+  end
+end
+
+--- Re-request the suggestions of `bufnr` (default: current) and redraw its virtual lines.
+function M.refresh(bufnr)
+  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  local client = vim.lsp.get_clients({ bufnr = bufnr, name = NAME })[1]
+  if client == nil then
+    return false
+  end
+  call(client, 'request', 'dlmls/suggestions', { textDocument = { uri = vim.uri_from_bufnr(bufnr) } },
+    function(err, listing)
+      if not err then
+        draw(bufnr, listing ~= vim.NIL and listing or nil)
+      end
+    end, bufnr)
+  return true
+end
+
+--- The `dlmls/suggestionsChanged` handler: redraw, and fire `User DlmSuggestionsChanged` {bufnr, uri}.
+function M._suggestions_changed(params)
+  local uri = type(params) == 'table' and params.uri
+  if type(uri) ~= 'string' then
+    return
+  end
+  local bufnr
+  for _, buf in ipairs(vim.api.nvim_list_bufs()) do
+    if vim.api.nvim_buf_is_loaded(buf) and vim.uri_from_bufnr(buf) == uri then
+      bufnr = buf
+      M.refresh(buf)
+    end
+  end
+  fire('DlmSuggestionsChanged', { bufnr = bufnr, uri = uri })
+end
+
+-- After an edit the listed positions may be stale: redraw buffers that show suggestions, debounced.
+local pending_refresh = {}
+local REFRESH_MS = 400
+local function on_text_changed(ev)
+  local bufnr = ev.buf
+  if (vim.b[bufnr].dlmls_suggestions or 0) == 0 or pending_refresh[bufnr] then
+    return
+  end
+  pending_refresh[bufnr] = true
+  vim.defer_fn(function()
+    pending_refresh[bufnr] = nil
+    if vim.api.nvim_buf_is_valid(bufnr) then
+      M.refresh(bufnr)
+    end
+  end, REFRESH_MS)
+end
+
+--- The id of the prose section on `line` (0-based) of `bufnr`, from the server's "Synthesize
+--- instructions for this section" source action there: `on_section(section_id or nil)`.
+local function section_at(client, bufnr, line, on_section)
+  local position = { line = line, character = 0 }
+  local params = { textDocument = { uri = vim.uri_from_bufnr(bufnr) },
+    range = { start = position, ['end'] = position },
+    context = { diagnostics = {}, only = { 'source' } } }
+  call(client, 'request', 'textDocument/codeAction', params, function(err, actions)
+    if err then
+      notify('textDocument/codeAction failed: ' .. (err.message or vim.inspect(err)), vim.log.levels.ERROR)
+      return on_section(nil)
+    end
+    for _, action in ipairs(type(actions) == 'table' and actions or {}) do
+      local command = type(action.command) == 'table' and action.command or action
+      local args = command.arguments
+      if command.command == 'dlmls.synthesize' and type(args) == 'table' and type(args[2]) == 'table'
+        and type(args[2].sectionId) == 'string' then
+        return on_section(args[2].sectionId)
+      end
+    end
+    on_section(nil)
+  end, bufnr)
+end
+
+local function cursor_line(bufnr)
+  local win = vim.fn.bufwinid(bufnr)
+  return vim.api.nvim_win_get_cursor(win ~= -1 and win or 0)[1] - 1
+end
+
+--- Synthesize instructions for `bufnr` (default: current): the prose section under the cursor, or
+--- with `opts.document` every prose section (`dlmls.synthesize`). Progress shows like a retrain's
+--- (:DlmCancel stops it); fires `User DlmSynthDone` with data {bufnr, result}.
+function M.synthesize(bufnr, opts)
+  opts = opts or {}
+  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  local client = client_for(bufnr)
+  if client == nil then
+    return false
+  end
+  local function done(result)
+    fire('DlmSynthDone', { bufnr = bufnr, result = result })
+  end
+  local function run(section_id)
+    local extra = section_id and { { sectionId = section_id } } or nil
+    execute(bufnr, 'dlmls.synthesize', extra, function(result)
+      if type(result) == 'table' and result.ok then
+        local notes = (result.notes and #result.notes > 0) and ('; ' .. table.concat(result.notes, '; ')) or ''
+        notify(string.format('%s staged (teacher %s, %s)%s%s', plural(result.staged or 0, 'suggested pair'),
+          tostring(result.teacher), tostring(result.teacherModel), notes,
+          (result.staged or 0) > 0 and ' — :DlmSuggestions lists them, :DlmAccept / :DlmReject' or ''))
+      elseif type(result) == 'table' then
+        local level = result.kind == 'cancelled' and vim.log.levels.INFO or vim.log.levels.WARN
+        notify(string.format('synthesis %s: %s', result.kind or 'failed', result.message or ''), level)
+      end
+      done(result)
+    end, function(err)
+      done({ ok = false, kind = 'error', message = err.message or vim.inspect(err) })
+    end)
+  end
+  if opts.document then
+    run(nil)
+    return true
+  end
+  section_at(client, bufnr, cursor_line(bufnr), function(section_id)
+    if section_id == nil then
+      local message = 'the cursor is not on a prose section with text (:DlmSynth! synthesizes for the whole document)'
+      notify(message, vim.log.levels.WARN)
+      return done({ ok = false, kind = 'invalid_arguments', message = message })
+    end
+    run(section_id)
+  end)
+  return true
+end
+
+--- Accept (`action` 'accept') or reject ('reject') suggestions of `bufnr` (default: current): the
+--- first pending one whose source section is under the cursor (or whose virtual lines are shown
+--- above the cursor line), or with `opts.all` every pending one of the document. Accepting inserts
+--- through the server's `workspace/applyEdit`. Fires `User DlmReviewDone` {bufnr, action, result}.
+function M.review(action, bufnr, opts)
+  assert(action == 'accept' or action == 'reject', 'action must be accept or reject')
+  opts = opts or {}
+  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  local client = client_for(bufnr)
+  if client == nil then
+    return false
+  end
+  local command = 'dlmls.' .. action
+  local function done(result)
+    fire('DlmReviewDone', { bufnr = bufnr, action = action, result = result })
+  end
+  local function run(spec, label)
+    execute(bufnr, command, { spec }, function(result)
+      if type(result) == 'table' and result.ok then
+        if action == 'accept' then
+          notify(string.format('accepted %s%s', plural(result.applied or 0, 'pair'), label or ''))
+        else
+          notify(string.format('rejected %s%s', plural(result.rejected or 0, 'pair'), label or ''))
+        end
+      elseif type(result) == 'table' then
+        notify(string.format('%s %s: %s', action, result.kind or 'failed', result.message or ''),
+          vim.log.levels.WARN)
+      end
+      done(result)
+    end, function(err)
+      done({ ok = false, kind = 'error', message = err.message or vim.inspect(err) })
+    end)
+  end
+  if opts.all then
+    run({ all = true })
+    return true
+  end
+  local line = cursor_line(bufnr)
+  section_at(client, bufnr, line, function(section_id)
+    M.list(bufnr, function(listing)
+      local pick
+      for _, s in ipairs(listing and listing.suggestions or {}) do
+        if s.status ~= 'stale' and s.sectionId == section_id and section_id ~= nil then
+          pick = pick or s
+        end
+      end
+      if pick == nil then
+        for _, s in ipairs(listing and listing.suggestions or {}) do
+          if pick == nil and type(s.position) == 'table' and s.position.line == line then
+            pick = s
+          end
+        end
+      end
+      if pick == nil then
+        local n = listing and #listing.suggestions or 0
+        local message = 'no pending suggestion for the section under the cursor'
+          .. (n > 0 and string.format(' (the document has %d: :Dlm%s! takes them all)', n,
+            action == 'accept' and 'Accept' or 'Reject') or '')
+        notify(message, vim.log.levels.WARN)
+        return done({ ok = false, kind = 'invalid_arguments', message = message })
+      end
+      run({ ids = { pick.id } }, ': ' .. pick.question)
+    end)
+  end)
+  return true
+end
+
+--- List the pending suggestions of `bufnr` (default: current) in the scratch split dlmls://suggestions.
+function M.show_suggestions(bufnr)
+  return M.list(bufnr, function(listing, buf)
+    local name = vim.fs.basename(vim.api.nvim_buf_get_name(buf))
+    if listing == nil then
+      notify(name .. ' is not open in the server', vim.log.levels.WARN)
+      return
+    end
+    local lines = { string.format('# Suggestions for %s: %d pending', name, #listing.suggestions), '' }
+    for _, s in ipairs(listing.suggestions) do
+      local where = type(s.position) == 'table' and string.format('line %d', s.position.line + 1) or 'not placeable'
+      local scores = {}
+      for _, key in ipairs({ 'judge', 'sway', 'answerability' }) do
+        if s.scores and s.scores[key] then
+          scores[#scores + 1] = string.format('%s %.2f', key, s.scores[key])
+        end
+      end
+      lines[#lines + 1] = (string.format('- %s → %s', s.question, s.answer):gsub('\n', ' '))
+      lines[#lines + 1] = string.format('  `%s` %s, %s%s', s.id, s.status, where,
+        #scores > 0 and (', ' .. table.concat(scores, ', ')) or '')
+    end
+    if #listing.suggestions == 0 then
+      lines[#lines + 1] = 'None: :DlmSynth (the section under the cursor) or :DlmSynth! (the document) makes some.'
+    end
+    show_scratch('dlmls://suggestions', lines)
   end)
 end
 
@@ -294,6 +616,8 @@ function M.setup(opts)
   vim.api.nvim_create_autocmd('FileType', { group = group, pattern = 'dlm',
     callback = function(ev) on_filetype(ev.buf) end })
   vim.api.nvim_create_autocmd('LspProgress', { group = group, callback = on_progress })
+  vim.api.nvim_create_autocmd({ 'TextChanged', 'TextChangedI' }, { group = group, callback = on_text_changed })
+  vim.api.nvim_create_autocmd('ColorScheme', { group = group, callback = define_highlights })
   -- setup() may run after dlm buffers are open (lazy loading on ft=dlm).
   for _, buf in ipairs(vim.api.nvim_list_bufs()) do
     if vim.api.nvim_buf_is_loaded(buf) and vim.bo[buf].filetype == 'dlm' then
