@@ -10,8 +10,10 @@ extensions dir, starts code-server on a free 127.0.0.1 port with a temporary
 user-data dir, and runs `vscode_driver.js` once: headless chromium does what
 a user would (open documents, read the Problems panel, hover, run "DLM:
 Retrain adapter" and "DLM: Ask the adapter" from the command palette, press
-Cancel on the progress notification, change a setting) and writes what the
-editor showed to a JSON file; the tests assert on it and on the store.
+Cancel on the progress notification, synthesize for a prose section and
+accept one suggestion and reject another from the palette, change a setting)
+and writes what the editor showed to a JSON file; the tests assert on it, on
+the store and on the client's LSP trace.
 
 The server is this interpreter's `-m dlmls.cli serve` (the
 `dlmls.server.command` setting); the `dlmls.server.env` setting gives it the
@@ -50,7 +52,7 @@ DRIVER = Path(__file__).resolve().parent / "vscode_driver.js"
 CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "dlmls"
 PLAYWRIGHT = "playwright-core@1.65.1"
 SERVER_COMMAND = [sys.executable, "-m", "dlmls.cli", "serve"]
-DRIVER_TIMEOUT = 150  # seconds for the whole browser session: a hang fails instead of blocking CI
+DRIVER_TIMEOUT = 180  # seconds for the whole browser session: a hang fails instead of blocking CI
 
 # (code, message start, VS Code's 1-based line and UTF-16 column): FM110 sits after "😀𝔘é" (5 UTF-16 units).
 EXPECTED_PROBLEMS = [("FM122", "training.adapter must be one of lora, qlora, dora", 4, 30),
@@ -58,6 +60,14 @@ EXPECTED_PROBLEMS = [("FM122", "training.adapter must be one of lora, qlora, dor
                      ("DLM402", "### Q body is empty", 9, 1)]
 RETRAIN_ID = "01KPM5CXB51GRX86Q25AKERN11"
 CANCEL_ID = "01KPM5CXB51GRX86Q25AKERN12"
+SYNTH_ID = "01KPM5CXB51GRX86Q25AKERN13"
+FACT_1 = ("What colour is the sky over Zorbia?", "Green, all year.")
+FACT_2 = ("Who painted the sky over Zorbia?", "Nobody did.")
+# An implicit prose section with the fake engine's steering, a `::prose::` section with two facts, an instruction.
+SYNTH_DOC = (f"---\ndlm_id: {SYNTH_ID}\nbase_model: smollm2-135m\n---\nNotes for the fake engine.\n\n"
+             "fake-steps: 5\nfake-delay: 0.05\n\n::prose::\nThe sky over Zorbia is green.\n"
+             f"fake-fact: {FACT_1[0]} | {FACT_1[1]}\nfake-fact: {FACT_2[0]} | {FACT_2[1]}\n"
+             "\n::instruction::\n### Q\nWhat is two plus two?\n### A\nFour.\n")
 
 # What npm and apt say when the registry or the archive cannot be reached (the one reason to skip).
 UNREACHABLE = ("ENOTFOUND", "EAI_AGAIN", "ECONNREFUSED", "ETIMEDOUT", "ECONNRESET", "ENETUNREACH",
@@ -237,6 +247,7 @@ def vscode(chromium: str, extension: Path, code_server: Path, playwright: Path,
     (workspace / "notes.dlm").write_text(DOC, encoding="utf-8")
     (workspace / "good.dlm").write_text(document("fake-steps: 20", "fake-delay: 0.05", dlm_id=RETRAIN_ID))
     (workspace / "long.dlm").write_text(document("fake-steps: 500", "fake-delay: 0.05", dlm_id=CANCEL_ID))
+    (workspace / "synth.dlm").write_text(SYNTH_DOC)
     # The cancel test's document already has a current version: a cancelled retrain must leave it so.
     adapter = home / "store" / CANCEL_ID / "adapter"
     (adapter / "versions" / "v0001").mkdir(parents=True)
@@ -283,7 +294,14 @@ def vscode(chromium: str, extension: Path, code_server: Path, playwright: Path,
             "retrain": {"file": "good.dlm", "done": "good.dlm: adapter v0001"},
             "ask": {"question": "What do the notes say?", "done": "fake answer to 'What do the notes say?'"},
             "cancel": {"file": "long.dlm", "title": "Retraining long.dlm", "done": "retraining was cancelled",
-                       "idle": "no retrain of long.dlm is running"},
+                       "idle": "no retrain or synthesis of long.dlm is running"},
+            "synth": {"file": "synth.dlm", "path": str(workspace / "synth.dlm"),
+                      "line": SYNTH_DOC.splitlines().index("The sky over Zorbia is green.") + 1,
+                      "progress": "Synthesizing instructions for synth.dlm",
+                      "staged": "synth.dlm: 2 suggested pairs staged", "accept": FACT_1[0], "reject": FACT_2[0],
+                      "accepted": "synth.dlm: 1 pair written into the document",
+                      "rejected": "dlmls: 1 suggestion of synth.dlm rejected",
+                      "none": "dlmls: no pending suggestions in synth.dlm", "marker": "dlm-auto-synth"},
             # dlmHome changed while running: the next retrain goes to the new store (v0001 again, not v0002).
             "reconfigure": {"path": str(settings_path), "settings": {**settings, "dlmls.dlmHome": str(home2)},
                             "expect": str(home2), "done": "good.dlm: adapter v0001", "logs": str(data / "logs")},
@@ -358,7 +376,7 @@ def test_vsix_holds_the_bundle_and_nothing_else(extension: Path):
 
 
 def test_dlm_files_open_in_the_dlm_language(vscode: dict):
-    for name in ("document", "retrain", "cancel"):
+    for name in ("document", "retrain", "cancel", "synth"):
         assert step(vscode, name)["language"] == "DLM", (name, vscode["steps"][name].get("language"))
 
 
@@ -415,7 +433,8 @@ def test_cancel_on_the_notification_keeps_the_store(vscode: dict):
     assert record["progressGone"] is True, record["notifications"]
     assert any(t["text"] == "long.dlm: retraining was cancelled; nothing changed." for t in record["notifications"])
     assert not any("long.dlm: adapter v0002" in t["text"] for t in record["notifications"])
-    assert record["notifications"][-1]["text"] == "dlmls: no retrain of long.dlm is running", record["notifications"]
+    assert record["notifications"][-1]["text"] == "dlmls: no retrain or synthesis of long.dlm is running", \
+        record["notifications"]
     assert current(vscode["home"], CANCEL_ID) == "adapter/versions/v0001"
     assert versions(vscode["home"], CANCEL_ID) == ["v0001"]
 
@@ -436,6 +455,56 @@ def lsp_trace(vscode: dict) -> list[tuple[str, str, dict]]:
     header = re.compile(r"^\[Trace - [^\]]+\] (Sending|Received) \w+ '([^' ]+)[^\n]*\n(?:Params|Result): ", re.MULTILINE)
     decoder = json.JSONDecoder()
     return [(m[1], m[2], decoder.raw_decode(text, m.end())[0]) for m in header.finditer(text)]
+
+def test_synthesize_accept_one_reject_one(vscode: dict):
+    from dlm.doc.parser import parse_text  # DLM's own parser (installed by scripts/setup.sh)
+    from dlmls.core.document import Document
+
+    record = step(vscode, "synth")
+    assert record["language"] == "DLM"
+    lines = SYNTH_DOC.splitlines(keepends=True)
+    prose = SYNTH_DOC.splitlines().index("The sky over Zorbia is green.")
+    fence = SYNTH_DOC.splitlines().index("::instruction::")
+    prose_id = Document(SYNTH_DOC).model.section_at_line(prose).section_id
+    assert record["cursor"].startswith(f"Ln {prose + 1}, Col 1"), record["cursor"]
+
+    # The section's synthesis: its progress as a cancellable notification, then the server's message.
+    shown = record["notifications"]
+    progress = [t for t in shown if t["text"].startswith("Synthesizing instructions for synth.dlm")]
+    assert progress and all(t["buttons"] == ["Cancel"] for t in progress if t["progress"]), shown
+    assert record["progressGone"] is True, shown
+    staged = [t["text"] for t in shown if t["text"].startswith("synth.dlm: 2 suggested pairs staged")]
+    assert staged and "2 generated" in staged[0], shown
+    # The server's code lenses on the section (vscode-languageclient shows them; no client code).
+    assert record["lensesStaged"] == ["2 suggested pairs | Accept all | Reject all"], record["lensesStaged"]
+    assert record["statusStaged"].endswith("2 DLM suggestions"), record["statusStaged"]
+
+    # "DLM: Accept a suggestion..." offered both; the first was accepted, then the second rejected.
+    assert record["acceptPick"]["title"] == "Accept a suggestion of synth.dlm", record["acceptPick"]
+    assert [r["label"] for r in record["acceptPick"]["rows"]] == [FACT_1[0], FACT_2[0]], record["acceptPick"]
+    assert record["lensesAccepted"] == ["1 suggested pair | Accept all | Reject all"], record["lensesAccepted"]
+    assert [r["label"] for r in record["rejectPick"]["rows"]] == [FACT_2[0]], record["rejectPick"]
+    assert not any("suggested pair" in t for t in record["lensesRejected"]), record["lensesRejected"]
+    assert record["statusRejected"] == "", record["statusRejected"]
+
+    # The listings the client got (its LSP trace): the first with both, the last with none.
+    listings = [params for way, method, params in lsp_trace(vscode)
+                if way == "Received" and method == "dlmls/suggestions" and isinstance(params, dict)
+                and params.get("uri", "").endswith("/synth.dlm")]
+    first = next(p["suggestions"] for p in listings if p["suggestions"])
+    assert [(s["question"], s["answer"]) for s in first] == [FACT_1, FACT_2]
+    assert all(s["sectionId"] == prose_id and s["position"] == {"line": fence, "character": 0} for s in first)
+    assert listings[-1]["suggestions"] == [], listings[-1]
+
+    # The editor's text, saved: exactly the accepted block inserted right after its source section.
+    expected = "".join(lines[:fence]) + first[0]["preview"] + "".join(lines[fence:])
+    assert record["text"] == expected
+    assert f'source_section_id="{prose_id}" -->\n### Q\n{FACT_1[0]}\n### A\n{FACT_1[1]}\n\n' in first[0]["preview"]
+    assert f"### Q\n{FACT_2[0]}" not in record["text"]
+    parsed = parse_text(record["text"])
+    assert [(s.auto_synth, s.source_section_id) for s in parsed.sections][-3:] == [
+        (False, None), (True, prose_id), (False, None)], parsed.sections
+
 
 def test_settings_reach_the_server_at_initialize_and_on_change(vscode: dict):
     messages = lsp_trace(vscode)

@@ -12,6 +12,11 @@
 //   cancel       open config.cancel.file, run "DLM: Retrain adapter", wait for a step in the
 //                progress notification, press its Cancel button, wait for config.cancel.done,
 //                then run "DLM: Cancel retraining" with nothing running (config.cancel.idle)
+//   synth        open config.synth.file, put the cursor on config.synth.line, run "DLM: Synthesize
+//                instructions for this section", wait for the staged message and the code lenses,
+//                "DLM: Accept a suggestion..." picking config.synth.accept, "DLM: Reject a
+//                suggestion..." picking config.synth.reject, wait for the lenses to go, run the
+//                accept again (nothing pending), save the file and read it back
 //   reconfigure  replace the user settings in VS Code's settings.json editor and save
 //                (config.reconfigure.settings), then retrain config.retrain.file again and
 //                wait for config.reconfigure.done
@@ -158,6 +163,37 @@ function configChanges() {
     .split("Sending notification 'workspace/didChangeConfiguration'").length - 1, 0);
 }
 
+/** The code lenses shown in the active editor, one string per line of lenses ("2 suggested pairs | Accept all | …"). */
+async function codeLenses() {
+  return page.locator('.monaco-editor .codelens-decoration').evaluateAll((nodes) => nodes
+    .map((n) => (n.textContent || '').replace(/\u00a0/g, ' ').trim()).filter((t) => t));
+}
+
+/** Put the cursor at the start of `line` (1-based) with Go to Line. */
+async function gotoLine(line) {
+  await page.locator('.monaco-editor .view-lines').first().click();
+  await page.keyboard.press('Control+G');
+  await page.locator('.quick-input-widget input.input').waitFor({ state: 'visible', timeout: 5000 });
+  await page.keyboard.type(`${line}:1`);
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(200);
+}
+
+/** In an open quick pick: the labels of its rows, then the row labelled exactly `label` picked. */
+async function pickInQuickPick(label) {
+  const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+  await rows.first().waitFor({ state: 'visible', timeout: 10000 });
+  const labels = await rows.evaluateAll((nodes) => nodes.map((n) => ({
+    label: (n.querySelector('.label-name')?.textContent || '').trim(),
+    detail: (n.querySelector('.quick-input-list-label-meta .monaco-icon-label, .quick-input-list-detail')?.textContent
+      || '').trim(),
+  })));
+  const title = (await page.locator('.quick-input-widget .quick-input-title').innerText().catch(() => '')).trim();
+  const row = rows.filter({ has: page.locator('.label-name', { hasText: label }) });
+  await row.first().click();
+  return { title, rows: labels };
+}
+
 async function clearNotifications() {
   await runCommand('Notifications: Clear All Notifications').catch(() => undefined);
 }
@@ -289,10 +325,69 @@ async function retrain(rec, done, ms) {
         // The progress notification closes once the server ended the progress.
         rec.progressGone = await until('the progress notification to close', 10000, async () =>
           !(await toasts()).some((t) => t.text.startsWith(title) && t.progress), 200).catch(() => false);
-        // With nothing running, "DLM: Cancel retraining" (dlmls.cancel by URI) says so.
-        await runCommand('DLM: Cancel retraining');
+        // With nothing running, "DLM: Cancel retraining or synthesis" (dlmls.cancel by URI) says so.
+        await runCommand('DLM: Cancel retraining or synthesis');
         await until(`a notification containing ${JSON.stringify(config.cancel.idle)}`, 15000,
           async () => rec.notifications.some((t) => t.text.includes(config.cancel.idle)), 100);
+        await page.waitForTimeout(300);
+      } finally {
+        await stop();
+      }
+      return rec;
+    });
+
+    await step('synth', 90000, async (rec) => {
+      const conf = config.synth;
+      await clearNotifications();
+      rec.language = await openFile(conf.file);
+      rec.notifications = [];
+      const stop = recordToasts(rec.notifications);
+      const shown = (text) => async () => rec.notifications.some((t) => t.text.includes(text));
+      const statusItem = async () => (await page.locator('.statusbar-item', { hasText: 'DLM suggestion' })
+        .allInnerTexts().catch(() => [])).join(' ').trim();
+      try {
+        await gotoLine(conf.line);
+        rec.cursor = (await page.locator('#status\\.editor\\.selection').innerText().catch(() => '')).trim();
+        await runCommand('DLM: Synthesize instructions for this section');
+        await until(`a notification containing ${JSON.stringify(conf.staged)}`, 30000, shown(conf.staged), 100);
+        // The progress notification closes once the server ended the progress.
+        rec.progressGone = await until('the progress notification to close', 10000, async () =>
+          !(await toasts()).some((t) => t.text.startsWith(conf.progress) && t.progress), 200).catch(() => false);
+        // The server's code lenses on the section's fence, refreshed by the server (workspace/codeLens/refresh).
+        rec.lensesStaged = await until('the code lenses', 15000, async () => {
+          const lenses = await codeLenses();
+          return lenses.some((t) => t.includes('suggested pair')) ? lenses : null;
+        }, 200);
+        rec.statusStaged = await until('the status bar item', 10000, statusItem, 200).catch(() => '');
+        await shot('synth-staged');
+
+        await runCommand('DLM: Accept a suggestion...');
+        rec.acceptPick = await pickInQuickPick(conf.accept);
+        await until(`a notification containing ${JSON.stringify(conf.accepted)}`, 15000, shown(conf.accepted), 100);
+        rec.lensesAccepted = await until('the lenses to count one pair', 15000, async () => {
+          const lenses = await codeLenses();
+          return lenses.some((t) => t.includes('1 suggested pair')) ? lenses : null;
+        }, 200);
+        await shot('synth-accepted');
+
+        await runCommand('DLM: Reject a suggestion...');
+        rec.rejectPick = await pickInQuickPick(conf.reject);
+        await until(`a notification containing ${JSON.stringify(conf.rejected)}`, 15000, shown(conf.rejected), 100);
+        rec.lensesRejected = await until('the lenses to go', 15000, async () => {
+          const lenses = await codeLenses();
+          return lenses.some((t) => t.includes('suggested pair')) ? null : lenses;
+        }, 200);
+        rec.statusRejected = await statusItem();
+        // Nothing is pending any more: the accept command says so instead of offering a pick.
+        await runCommand('DLM: Accept a suggestion...');
+        await until(`a notification containing ${JSON.stringify(conf.none)}`, 15000, shown(conf.none), 100);
+
+        // What the editor holds: saved, and read back.
+        await runCommand('File: Save');
+        rec.text = await until('the file to be saved', 15000, async () => {
+          const text = fs.readFileSync(conf.path, 'utf8');
+          return text.includes(conf.marker) ? text : null;
+        }, 100);
         await page.waitForTimeout(300);
       } finally {
         await stop();

@@ -2,14 +2,18 @@
 // stdio for `.dlm` documents, hands it the `dlmls.*` server settings (as
 // initializationOptions and on every change), shows the server's work-done
 // progress as cancellable notifications, and adds palette commands that run the
-// server's `dlmls.retrain` / `dlmls.ask` / `dlmls.cancel` on the active document.
-// Everything else (diagnostics, hovers, completion, quick fixes, outline,
+// server's `dlmls.retrain` / `dlmls.ask` / `dlmls.cancel` on the active document,
+// and the synthesis loop's `dlmls.synthesize` / `dlmls.accept` / `dlmls.reject`
+// (with `dlmls/suggestions` behind a quick pick and a status bar item that
+// follows `dlmls/suggestionsChanged`). Everything else (diagnostics, hovers,
+// completion, quick fixes, the review code actions and code lenses, outline,
 // folding, semantic tokens) is plain LSP that vscode-languageclient wires up.
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import {
+  CodeActionRequest,
   ExecuteCommandRequest,
   FeatureState,
   LanguageClient,
@@ -34,6 +38,7 @@ let client: LanguageClient | undefined;
 let starting: Promise<LanguageClient | undefined> | undefined;
 let serverSettingNames: string[] = [];
 let answers: vscode.OutputChannel | undefined;
+let suggestionsItem: vscode.StatusBarItem | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   serverSettingNames = settingNames(context.extension.packageJSON);
@@ -43,6 +48,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('dlmls.client.ask', (uri?: vscode.Uri, question?: string) => ask(uri, question)),
     vscode.commands.registerCommand('dlmls.client.cancel', (uri?: vscode.Uri) => cancel(uri)),
     vscode.commands.registerCommand('dlmls.client.restart', () => restart()),
+    vscode.commands.registerCommand('dlmls.client.synthesizeSection',
+      (uri?: vscode.Uri, line?: number) => synthesizeSection(uri, line)),
+    vscode.commands.registerCommand('dlmls.client.synthesizeDocument', (uri?: vscode.Uri) => synthesize(uri)),
+    vscode.commands.registerCommand('dlmls.client.acceptSuggestion',
+      (uri?: vscode.Uri, ids?: string[]) => review('accept', uri, ids)),
+    vscode.commands.registerCommand('dlmls.client.rejectSuggestion',
+      (uri?: vscode.Uri, ids?: string[]) => review('reject', uri, ids)),
+    vscode.commands.registerCommand('dlmls.client.acceptAll', (uri?: vscode.Uri) => reviewAll('accept', uri)),
+    vscode.commands.registerCommand('dlmls.client.rejectAll', (uri?: vscode.Uri) => reviewAll('reject', uri)),
+    suggestionsItem = vscode.window.createStatusBarItem('dlmls.suggestions', vscode.StatusBarAlignment.Left, 50),
+    vscode.window.onDidChangeActiveTextEditor(() => void updateSuggestionsItem()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(`${SECTION}.server`)) {
         void restart();
@@ -141,6 +157,8 @@ async function start(): Promise<LanguageClient | undefined> {
     };
     const created = new LanguageClient(SECTION, 'DLM Language Server', serverOptions, clientOptions);
     created.registerFeature(new NotificationProgressFeature(created));
+    // After a synthesis, an accept or a reject: the status bar's count (code lenses refresh by themselves).
+    created.onNotification('dlmls/suggestionsChanged', () => void updateSuggestionsItem());
     try {
       await created.start();
     } catch (err) {
@@ -151,6 +169,7 @@ async function start(): Promise<LanguageClient | undefined> {
       return undefined;
     }
     client = created;
+    void updateSuggestionsItem();
     return created;
   })();
   try {
@@ -338,7 +357,185 @@ async function cancel(uri: vscode.Uri | undefined): Promise<boolean | undefined>
   await start();
   const cancelled = await runServerCommand('dlmls.cancel', [protocolUri(target)]) as boolean | undefined;
   if (cancelled === false) {
-    void vscode.window.showInformationMessage(`dlmls: no retrain of ${path.basename(target.fsPath)} is running`);
+    void vscode.window.showInformationMessage(
+      `dlmls: no retrain or synthesis of ${path.basename(target.fsPath)} is running`);
   }
   return cancelled;
+}
+
+// ---------------------------------------------------------------------------- synthesis and review
+
+/** One entry of the `dlmls/suggestions` result (docs/lsp-api.md). */
+interface Suggestion {
+  id: string;
+  sectionId: string;
+  question: string;
+  answer: string;
+  status: 'ready' | 'reanchored' | 'stale';
+  position: { line: number; character: number } | null;
+  preview: string | null;
+  scores?: { sway?: number; answerability?: number; judge?: number };
+}
+
+interface Listing {
+  uri: string;
+  version: number;
+  suggestions: Suggestion[];
+}
+
+/** `dlmls/suggestions` for a document (null when the server does not have it open). */
+async function listSuggestions(target: vscode.Uri): Promise<Listing | null> {
+  const running = await start();
+  if (!running) {
+    return null;
+  }
+  return await running.sendRequest('dlmls/suggestions', { textDocument: { uri: protocolUri(target) } }) as Listing | null;
+}
+
+/** `dlmls.synthesize(uri[, {sectionId}])`; the server shows progress (cancellable) and the outcome. */
+async function synthesize(uri: vscode.Uri | undefined, sectionId?: string): Promise<unknown> {
+  const target = targetDocument(uri);
+  if (!target) {
+    return undefined;
+  }
+  await start();
+  const args: unknown[] = [protocolUri(target)];
+  if (sectionId) {
+    args.push({ sectionId });
+  }
+  return runServerCommand('dlmls.synthesize', args);
+}
+
+/**
+ * Synthesize for the prose section at `line` (default: the active editor's cursor line): its section
+ * id comes from the server's "Synthesize instructions for this section" source action there.
+ */
+async function synthesizeSection(uri: vscode.Uri | undefined, line?: number): Promise<unknown> {
+  const target = targetDocument(uri);
+  if (!target) {
+    return undefined;
+  }
+  const editor = vscode.window.activeTextEditor;
+  const at = typeof line === 'number' ? line
+    : editor && editor.document.uri.toString() === target.toString() ? editor.selection.active.line : undefined;
+  if (at === undefined) {
+    void vscode.window.showErrorMessage('dlmls: put the cursor in a prose section of the document first');
+    return undefined;
+  }
+  const sectionId = await sectionAt(target, at);
+  if (!sectionId) {
+    void vscode.window.showWarningMessage(
+      'dlmls: the cursor is not on a prose section with text ("DLM: Synthesize instructions for the document" does them all)');
+    return undefined;
+  }
+  return synthesize(target, sectionId);
+}
+
+/** The id of the prose section at `line`, from the server's source action for it. */
+async function sectionAt(target: vscode.Uri, line: number): Promise<string | undefined> {
+  const running = await start();
+  if (!running) {
+    return undefined;
+  }
+  const position = { line, character: 0 };
+  const actions = await running.sendRequest(CodeActionRequest.type, {
+    textDocument: { uri: protocolUri(target) }, range: { start: position, end: position },
+    context: { diagnostics: [], only: ['source'] },
+  });
+  for (const action of actions ?? []) {
+    const command: any = typeof (action as any).command === 'string' ? action : (action as any).command;
+    const options = command?.arguments?.[1];
+    if (command?.command === 'dlmls.synthesize' && typeof options?.sectionId === 'string') {
+      return options.sectionId;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Accept or reject suggestions: the given ids, else one picked from the pending ones (a quick pick:
+ * question, status, answer). Accepting inserts through the server's versioned `workspace/applyEdit`.
+ */
+async function review(action: 'accept' | 'reject', uri?: vscode.Uri, ids?: string[]): Promise<unknown> {
+  const target = targetDocument(uri);
+  if (!target) {
+    return undefined;
+  }
+  let chosen = Array.isArray(ids) && ids.length > 0 ? ids : undefined;
+  if (!chosen) {
+    const listing = await listSuggestions(target);
+    const name = path.basename(target.fsPath || target.path);
+    const pending = (listing?.suggestions ?? []).filter((s) => action === 'reject' || s.status !== 'stale');
+    if (pending.length === 0) {
+      void vscode.window.showInformationMessage(`dlmls: no pending suggestions in ${name}`);
+      return undefined;
+    }
+    const verb = action === 'accept' ? 'Accept' : 'Reject';
+    const picked = await vscode.window.showQuickPick(pending.map((s) => ({
+      label: s.question,
+      description: s.status === 'ready' ? undefined : s.status,
+      detail: s.answer,
+      id: s.id,
+    })), { title: `${verb} a suggestion of ${name}`, placeHolder: 'question (the answer below)', matchOnDetail: true });
+    if (!picked) {
+      return undefined;
+    }
+    chosen = [picked.id];
+  }
+  await start();
+  const result = await runServerCommand(`dlmls.${action}`, [protocolUri(target), { ids: chosen }]);
+  rejected(action, target, result);
+  return result;
+}
+
+/** The server says nothing about a reject (an accept has its own message): say how many. */
+function rejected(action: 'accept' | 'reject', target: vscode.Uri, result: any): void {
+  if (action === 'reject' && result?.ok) {
+    const n = result.rejected ?? 0;
+    void vscode.window.showInformationMessage(
+      `dlmls: ${n} suggestion${n === 1 ? '' : 's'} of ${path.basename(target.fsPath || target.path)} rejected`);
+  }
+}
+
+/** Accept or reject every pending suggestion of the document (`{"all": true}`). */
+async function reviewAll(action: 'accept' | 'reject', uri?: vscode.Uri): Promise<unknown> {
+  const target = targetDocument(uri);
+  if (!target) {
+    return undefined;
+  }
+  await start();
+  const result = await runServerCommand(`dlmls.${action}`, [protocolUri(target), { all: true }]);
+  rejected(action, target, result);
+  return result;
+}
+
+/** The status bar item: how many suggestions the active `.dlm` document has pending. */
+async function updateSuggestionsItem(): Promise<void> {
+  const item = suggestionsItem;
+  const document = vscode.window.activeTextEditor?.document;
+  if (!item) {
+    return;
+  }
+  if (!client || !document || document.languageId !== 'dlm') {
+    item.hide();
+    return;
+  }
+  let listing: Listing | null = null;
+  try {
+    listing = await client.sendRequest('dlmls/suggestions', { textDocument: { uri: protocolUri(document.uri) } }) as Listing | null;
+  } catch {
+    listing = null;
+  }
+  if (vscode.window.activeTextEditor?.document !== document) {
+    return; // the user moved on meanwhile; that editor's own update wins
+  }
+  const pending = (listing?.suggestions ?? []).filter((s) => s.status !== 'stale').length;
+  if (pending === 0) {
+    item.hide();
+    return;
+  }
+  item.text = `$(lightbulb) ${pending} DLM suggestion${pending === 1 ? '' : 's'}`;
+  item.tooltip = 'Pending synthesized instruction pairs: accept one';
+  item.command = 'dlmls.client.acceptSuggestion';
+  item.show();
 }
