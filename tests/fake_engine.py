@@ -177,8 +177,8 @@ class FakeEngine:
         seen = {scoresmod.pair_key(p.question, p.answer) for s in model.live_sections if s.type == "instruction"
                 for p in s.core.pairs}
         seen |= {s.key for s in table.by_id.values() if s.state in ("pending", "rejected")}
-        counts = dict.fromkeys(("generated", "artifacts", "duplicates", "ungrounded", "below_threshold",
-                                "over_cap", "accepted"), 0)
+        counts = dict.fromkeys(("generated", "artifacts", "duplicates", "inconsistent", "ungrounded",
+                                "below_threshold", "over_cap", "accepted"), 0)
         at = utc_now().strftime("%Y-%m-%dT%H:%M:%SZ")
         kept: list[sugmod.Suggestion] = []
         for section in prose:

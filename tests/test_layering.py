@@ -23,6 +23,8 @@ LAYERS = {
     "dlmls.store": FORBIDDEN,  # read by hovers
     "dlmls.store_reader": FORBIDDEN,
     "dlmls.scores": FORBIDDEN,
+    "dlmls.review": FORBIDDEN,  # accepting and rejecting suggestions: shared by the CLI and the server
+    "dlmls.synth_cli": FORBIDDEN,
     "dlmls.worker.loop": FORBIDDEN,  # the engine (and torch) load at the first job: the handshake stays fast
     "dlmls.lsp.server": ML,
 }

@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -139,7 +140,7 @@ class ProgressView:
         from dlmls.jobs import format
 
         now = time.monotonic()
-        key = (p.stage, p.message)
+        key = (p.stage, re.sub(r"\d+", "#", p.message))  # "8/40 answers", "16/40 answers": no news
         final = p.total > 0 and p.step >= p.total
         if self.tty:
             if key == self._last_key and not final and now - self._last_time < self.TTY_INTERVAL:
@@ -202,13 +203,21 @@ def _exit_status(kind: str) -> int:
             "missing_model": EXIT_MISSING_MODEL}.get(kind, EXIT_JOB)
 
 
-def _run_job(job: protocol.TrainJob | protocol.PromptJob | protocol.SynthJob, args: argparse.Namespace) -> protocol.Message | int:
-    """Run one job on a fresh worker with progress and Ctrl-C handling; its result, or an exit status."""
+def run_document_job(args: argparse.Namespace,
+                     kind: type[protocol.TrainJob | protocol.PromptJob | protocol.SynthJob],
+                     **fields: object) -> protocol.Message | int:
+    """Run a `kind` job (with `fields`) on the document `args.file` (refused with errors) on a fresh
+    worker, with progress and Ctrl-C handling; its result, or an exit status."""
     import asyncio
     import signal
 
     from dlmls.jobs import JobFailed, Jobs, worker_command
 
+    loaded = _load_for_job(args.file)
+    if isinstance(loaded, int):
+        return loaded
+    path, text = loaded
+    job = kind(job=0, path=str(path), text=text, dlm_home=_dlm_home(args), **fields)
     view = ProgressView(sys.stderr, verbose=args.verbose)
     command = worker_command(args.worker_cmd)
 
@@ -248,15 +257,10 @@ def _train(args: argparse.Namespace) -> int:
     from dlmls import protocol
     from dlmls.jobs import format
 
-    loaded = _load_for_job(args.file)
-    if isinstance(loaded, int):
-        return loaded
-    path, text = loaded
     options = protocol.TrainOptions(max_steps=args.max_steps, num_epochs=args.epochs, seed=args.seed,
                                     allow_download=args.allow_download, fresh=args.fresh,
                                     adapters=args.adapter or None, keep_worse=args.keep_worse)
-    job = protocol.TrainJob(job=0, path=str(path), text=text, dlm_home=_dlm_home(args), options=options)
-    result = _run_job(job, args)
+    result = run_document_job(args, protocol.TrainJob, options=options)
     if isinstance(result, int):
         return result
     assert isinstance(result, protocol.TrainResult)
@@ -272,15 +276,10 @@ def _train(args: argparse.Namespace) -> int:
 def _prompt(args: argparse.Namespace) -> int:
     from dlmls import protocol
 
-    loaded = _load_for_job(args.file)
-    if isinstance(loaded, int):
-        return loaded
-    path, text = loaded
-    job = protocol.PromptJob(job=0, path=str(path), text=text, question=args.question, dlm_home=_dlm_home(args),
-                             adapter=args.adapter, version=args.adapter_version,
-                             max_new_tokens=args.max_new_tokens, temperature=args.temperature, top_p=args.top_p,
-                             seed=args.seed, allow_download=args.allow_download)
-    result = _run_job(job, args)
+    result = run_document_job(args, protocol.PromptJob, question=args.question, adapter=args.adapter,
+                              version=args.adapter_version, max_new_tokens=args.max_new_tokens,
+                              temperature=args.temperature, top_p=args.top_p, seed=args.seed,
+                              allow_download=args.allow_download)
     if isinstance(result, int):
         return result
     assert isinstance(result, protocol.PromptResult)

@@ -206,7 +206,8 @@ class SynthResult(msgspec.Struct, tag="synth_result", omit_defaults=True):
     teacher_model: str  # what actually wrote: "v0003", "base model (no adapter trained yet)", an id
     strategy: str
     pairs: list[SynthPair]  # the accepted pairs, staged as suggestions
-    counts: dict[str, int]  # generated, duplicates, artifacts, ungrounded, below_threshold, over_cap, accepted
+    counts: dict[str, int]  # generated, artifacts, duplicates, inconsistent, ungrounded, below_threshold,
+    # over_cap, accepted (`jobs.format.SYNTH_COUNTS`)
     rejected: list[SynthPair] = msgspec.field(default_factory=list)  # every other candidate, with its verdict
     decoding: dict[str, object] = msgspec.field(default_factory=dict)
     sections: int = 0  # prose sections used

@@ -6,7 +6,7 @@ suggestions by id (or unique id prefix) or all pending ones, optionally only
 those of one source section as the document is now; place them against the
 current model (`core.accept.place`); never insert a stale one; build the
 insertions and re-check the edited text before anything is written
-(`core.accept.check_insertion`). Keeping that here means the CLI and the
+(`core.accept.check_insertion`); record what was accepted or rejected. Keeping that here means the CLI and the
 editor cannot disagree on what accepting does. Pure: no LSP, no torch, no
 file writes besides the store's append-only suggestion states.
 """
@@ -95,6 +95,17 @@ def plan_accept(model: Model, chosen: Iterable[sugmod.Suggestion], section_id: s
         if why is not None:
             raise ValueError(why)
     return plan
+
+
+def plan_reject(model: Model, chosen: Iterable[sugmod.Suggestion],
+                section_id: str | None = None) -> list[str]:
+    """The ids to record as rejected: `chosen` (only those whose source is section `section_id` now, if
+    given) less the ones already rejected."""
+    chosen = list(chosen)
+    if section_id is not None:
+        here = {p.suggestion.id for p in accept.place(model, chosen) if p.section_id == section_id}
+        chosen = [s for s in chosen if s.id in here]
+    return [s.id for s in chosen if s.state != "rejected"]
 
 
 def now() -> str:

@@ -1,16 +1,21 @@
 """`dlmls synth instructions|list|accept|reject`: the self-teaching loop on the command line.
 
 `synth instructions FILE` runs a synthesis job on the worker (progress on
-stderr, Ctrl-C cancels), prints the filter counts and the kept pairs, and
-stages them as suggestions in the document's store; with `--apply` it also
-writes them into the file. `synth list` shows the staged suggestions and
-where each stands against the file now (ready, re-anchored, stale),
-`synth accept` writes chosen ones into the file and `synth reject` makes
-sure they are never suggested again. The file is only ever changed by
-`--apply` and `accept`: minimally (each pair a new `::instruction::`
-section after its source, no other byte moved), atomically (temp file +
-rename, mode kept), only if it did not change while the command ran, and
-only after the result was re-parsed and found to keep every section id.
+stderr as `dlmls train` shows it: one redrawn bar on a terminal, plain lines
+otherwise; Ctrl-C cancels), prints the filter counts (every stage a
+candidate can be dropped at) and the kept pairs, and stages them as
+suggestions in the document's store; with `--apply` it also writes them
+into the file. `synth list` shows the staged suggestions and where each
+stands against the file now (ready, re-anchored, stale), `synth accept`
+writes chosen ones into the file and `synth reject` makes sure they are
+never suggested again. Which suggestions an id list means, where they go,
+the edit and what is recorded are `dlmls.review`'s decisions, the same as
+the language server's; this module reads and writes the file. The file is
+only ever changed by `--apply` and `accept`: minimally (each pair a new
+`::instruction::` section after its source, no other byte moved),
+atomically (temp file + rename, mode kept), only if it did not change while
+the command ran, and only after the result was re-parsed and found to keep
+every section id.
 """
 
 from __future__ import annotations
@@ -25,29 +30,32 @@ from typing import Any
 EXIT_OK, EXIT_DOCUMENT, EXIT_USAGE, EXIT_JOB = 0, 1, 2, 3
 
 
-def _doc(path: Path) -> tuple[bytes, Any] | int:
+def _open(args: argparse.Namespace) -> tuple[bytes, Any, Any] | int:
+    """The file's bytes, its model and its store, or an exit status after printing why not."""
     from dlmls.core.document import Document
-
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        print(f"{path}: cannot read: {exc.strerror or exc}", file=sys.stderr)
-        return EXIT_USAGE
-    return data, Document(data).model
-
-
-def _store_for(model: Any, args: argparse.Namespace) -> Any:
     from dlmls.store import Store, StoreError
 
+    try:
+        data = Path(args.file).read_bytes()
+    except OSError as exc:
+        print(f"{args.file}: cannot read: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USAGE
+    model = Document(data).model
     info = model.frontmatter.info if model.frontmatter else None
     if info is None or not info.dlm_id:
         print(f"{args.file}: the frontmatter has no valid dlm_id", file=sys.stderr)
         return EXIT_DOCUMENT
     try:
-        return Store.for_id(info.dlm_id, args.dlm_home)
+        return data, model, Store.for_id(info.dlm_id, args.dlm_home)
     except StoreError as exc:
         print(f"{args.file}: {exc}", file=sys.stderr)
         return EXIT_DOCUMENT
+
+
+def _table(store: Any) -> Any:
+    from dlmls import suggestions as sugmod
+
+    return sugmod.read_suggestions(sugmod.suggestions_path(store.root))
 
 
 def write_document(path: Path, before: bytes, text: str) -> None:
@@ -79,47 +87,27 @@ def accept_into_file(path: Path, ids: list[str] | None, dlm_home: str | None) ->
     Returns (accepted ids, messages about the ones that were not); raises ValueError when the
     edit would not be what accepting means (see `core.accept.check_insertion`).
     """
-    from dlmls import suggestions as sugmod
-    from dlmls.core import accept
     from dlmls.core.document import Document
-    from dlmls.store import Store, utc_now
+    from dlmls.store import Store
 
     data = path.read_bytes()
     model = Document(data).model
-    store = Store.for_id(model.frontmatter.info.dlm_id, dlm_home)
-    table = sugmod.read_suggestions(sugmod.suggestions_path(store.root))
-    notes: list[str] = []
-    if ids is None:
-        chosen = table.pending()
-    else:
-        chosen = []
-        for ident in ids:
-            s = table.get(ident)
-            if s is None:
-                notes.append(f"{ident}: no such suggestion")
-            elif s.state == "rejected":
-                notes.append(f"{s.id}: was rejected; not accepted")
-            else:
-                chosen.append(s)
-    placements = accept.place(model, chosen)
-    ready = [p for p in placements if p.placeable]
-    for p in placements:
-        if p.status == "stale":
-            notes.append(f"{p.suggestion.id}: its source section changed since it was written (stale); "
-                         "synthesize again")
-        elif p.status == "accepted":
-            notes.append(f"{p.suggestion.id}: already in the document")
-    if not ready:
+    return _accept_into(path, data, model, Store.for_id(model.frontmatter.info.dlm_id, dlm_home), ids)
+
+
+def _accept_into(path: Path, data: bytes, model: Any, store: Any,
+                 ids: list[str] | None) -> tuple[list[str], list[str]]:
+    """`accept_into_file` on a file already read (`data`, parsed as `model`)."""
+    from dlmls import review
+
+    choice = review.choose(_table(store), ids, for_accept=True)
+    plan = review.plan_accept(model, choice.chosen)
+    notes = choice.notes + plan.notes()
+    if plan.text is None:
         return [], notes
-    new_text = accept.apply(model, accept.insertions(model, ready))
-    why = accept.check_insertion(model, new_text, [p.suggestion for p in ready])
-    if why is not None:
-        raise ValueError(why)
-    write_document(path, data, new_text)
-    done = [p.suggestion.id for p in ready]
-    sugmod.set_state(sugmod.suggestions_path(store.root), done, "accepted",
-                     utc_now().strftime("%Y-%m-%dT%H:%M:%SZ"))
-    return done, notes
+    write_document(path, data, plan.text)
+    review.record(store.root, plan.ids, "accepted")
+    return plan.ids, notes
 
 
 def _fmt_score(value: float | None) -> str:
@@ -128,45 +116,39 @@ def _fmt_score(value: float | None) -> str:
 
 def _instructions(args: argparse.Namespace) -> int:
     from dlmls import protocol
-    from dlmls.cli import _dlm_home, _load_for_job, _run_job
+    from dlmls.cli import _dlm_home, run_document_job
+    from dlmls.jobs import format
 
-    loaded = _load_for_job(args.file)
-    if isinstance(loaded, int):
-        return loaded
-    path, text = loaded
     options = protocol.SynthOptions(teacher=args.teacher, strategy=args.strategy, per_section=args.per_section,
                                     max_pairs=args.max_pairs, filter=args.filter, threshold=args.threshold,
                                     seed=args.seed, allow_download=args.allow_download)
-    job = protocol.SynthJob(job=0, path=str(path), text=text, dlm_home=_dlm_home(args), options=options)
-    result = _run_job(job, args)
+    result = run_document_job(args, protocol.SynthJob, options=options)
     if isinstance(result, int):
         return result
     assert isinstance(result, protocol.SynthResult)
-    c = result.counts
     rate = result.candidates / result.seconds * 60 if result.seconds else 0.0
-    summary = (f"{args.file}: teacher {result.teacher} ({result.teacher_model}), {result.strategy}: "
-               f"{c.get('generated', 0)} generated, {c.get('duplicates', 0)} duplicates, "
-               f"{c.get('artifacts', 0)} artifacts, {c.get('ungrounded', 0)} ungrounded, "
-               f"{c.get('below_threshold', 0)} below threshold, {c.get('over_cap', 0)} over the caps, "
-               f"{c.get('accepted', 0)} accepted ({result.seconds:.0f} s, {rate:.0f} candidates/min)")
+    print(f"{args.file}: teacher {result.teacher} ({result.teacher_model}), {result.strategy}: "
+          f"{format.synth_counts(result.counts)} ({result.seconds:.0f} s, {rate:.0f} candidates/min)",
+          file=sys.stderr, flush=True)
     applied: list[str] = []
     notes: list[str] = list(result.notes)
     if args.apply and result.pairs:
         try:
-            applied, more = accept_into_file(path, [p.id for p in result.pairs], _dlm_home(args))
+            applied, more = accept_into_file(Path(args.file), [p.id for p in result.pairs], _dlm_home(args))
         except (OSError, ValueError) as exc:
             print(f"{args.file}: not applied: {exc}", file=sys.stderr)
             return EXIT_JOB
         notes += more
     if args.json:
-        out = json.loads(json.dumps(__import__("msgspec").to_builtins(result)))
+        import msgspec
+
+        out = msgspec.to_builtins(result)
         out["applied"] = applied
         print(json.dumps(out, indent=2, ensure_ascii=False))
     else:
         for p in result.pairs:
             print(f"[{p.id}] sway {_fmt_score(p.sway)} · answerability {_fmt_score(p.answerability)} · "
                   f"judge {_fmt_score(p.judge)}\n  Q: {p.question}\n  A: {p.answer}")
-    print(summary, file=sys.stderr)
     for n in notes:
         print(f"{args.file}: note: {n}", file=sys.stderr)
     if args.apply:
@@ -177,17 +159,13 @@ def _instructions(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
-    from dlmls import suggestions as sugmod
     from dlmls.core import accept
 
-    loaded = _doc(Path(args.file))
-    if isinstance(loaded, int):
-        return loaded
-    _data, model = loaded
-    store = _store_for(model, args)
-    if isinstance(store, int):
-        return store
-    table = sugmod.read_suggestions(sugmod.suggestions_path(store.root))
+    opened = _open(args)
+    if isinstance(opened, int):
+        return opened
+    _data, model, store = opened
+    table = _table(store)
     shown = list(table.by_id.values()) if args.all else table.pending()
     placements = {p.suggestion.id: p for p in accept.place(model, shown)}
     rows = []
@@ -210,28 +188,28 @@ def _list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _ids(args: argparse.Namespace) -> list[str] | None | int:
+def _for_review(args: argparse.Namespace) -> tuple[list[str] | None, bytes, Any, Any] | int:
+    """The ids `accept` / `reject` name (None: --all) and the file's bytes, model and store; or an exit
+    status after printing why not."""
     if args.all and args.ids:
         print("give suggestion ids or --all, not both", file=sys.stderr)
         return EXIT_USAGE
     if not args.all and not args.ids:
         print("give suggestion ids (see `dlmls synth list`) or --all", file=sys.stderr)
         return EXIT_USAGE
-    return None if args.all else list(args.ids)
+    opened = _open(args)
+    if isinstance(opened, int):
+        return opened
+    return (None if args.all else list(args.ids), *opened)
 
 
 def _accept(args: argparse.Namespace) -> int:
-    ids = _ids(args)
-    if isinstance(ids, int):
-        return ids
-    path = Path(args.file)
-    loaded = _doc(path)
-    if isinstance(loaded, int):
-        return loaded
-    if isinstance(_store_for(loaded[1], args), int):
-        return EXIT_DOCUMENT
+    opened = _for_review(args)
+    if isinstance(opened, int):
+        return opened
+    ids, data, model, store = opened
     try:
-        done, notes = accept_into_file(path, ids, args.dlm_home)
+        done, notes = _accept_into(Path(args.file), data, model, store, ids)
     except (OSError, ValueError) as exc:
         print(f"{args.file}: nothing written: {exc}", file=sys.stderr)
         return EXIT_JOB
@@ -243,33 +221,22 @@ def _accept(args: argparse.Namespace) -> int:
 
 
 def _reject(args: argparse.Namespace) -> int:
-    from dlmls import suggestions as sugmod
-    from dlmls.store import utc_now
+    from dlmls import review
 
-    ids = _ids(args)
-    if isinstance(ids, int):
-        return ids
-    loaded = _doc(Path(args.file))
-    if isinstance(loaded, int):
-        return loaded
-    store = _store_for(loaded[1], args)
-    if isinstance(store, int):
-        return store
-    where = sugmod.suggestions_path(store.root)
-    table = sugmod.read_suggestions(where)
-    if ids is None:
-        chosen = [s.id for s in table.pending()]
-    else:
-        chosen = []
-        for ident in ids:
-            s = table.get(ident)
-            if s is None:
-                print(f"{args.file}: {ident}: no such suggestion", file=sys.stderr)
-            else:
-                chosen.append(s.id)
-    sugmod.set_state(where, chosen, "rejected", utc_now().strftime("%Y-%m-%dT%H:%M:%SZ"))
-    print(f"{args.file}: {len(chosen)} suggestion(s) rejected", file=sys.stderr)
-    return EXIT_OK if chosen or ids is None else EXIT_DOCUMENT
+    opened = _for_review(args)
+    if isinstance(opened, int):
+        return opened
+    ids, _data, model, store = opened
+    choice = review.choose(_table(store), ids, for_accept=False)
+    for n in choice.notes:
+        print(f"{args.file}: {n}", file=sys.stderr)
+    done = review.plan_reject(model, choice.chosen)
+    if done:
+        review.record(store.root, done, "rejected")
+    already = len(choice.chosen) - len(done)
+    more = f" ({already} already were)" if already else ""
+    print(f"{args.file}: {len(done)} suggestion(s) rejected{more}", file=sys.stderr)
+    return EXIT_OK if choice.chosen or ids is None else EXIT_DOCUMENT
 
 
 def add_parser(sub: Any, job_arguments: Any) -> None:

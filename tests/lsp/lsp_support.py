@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections import defaultdict
+from typing import Any, Union
 
 from lsprotocol import types
 from pygls.protocol import default_converter
@@ -20,6 +21,20 @@ from problem_doc import DOC
 SERVER_COMMAND = [sys.executable, "-m", "dlmls.cli", "serve"]
 TIMEOUT = 10.0
 
+
+
+def read_code_actions_as_editors_do(client: LanguageClient) -> None:
+    """Tell a `Command` from a `CodeAction` in `textDocument/codeAction` results by the type of "command".
+
+    lsprotocol 2025.0.0 reads any object with a "command" key as a Command, so a CodeAction that runs a
+    command loses its kind; editors tell them apart by the key's type (a string in a Command).
+    """
+    converter = client.protocol._converter
+
+    def structure(obj: Any, _: type) -> types.Command | types.CodeAction:
+        return converter.structure(obj, types.Command if isinstance(obj.get("command"), str) else types.CodeAction)
+
+    converter.register_structure_hook(Union[types.Command, types.CodeAction], structure)  # noqa: UP007 - the key
 
 
 class RecordingClient(LanguageClient):
@@ -56,6 +71,17 @@ async def wait_published(client: RecordingClient, uri: str, version: int | None)
             await asyncio.sleep(0.01)
 
     return await asyncio.wait_for(poll(), TIMEOUT)
+
+
+async def wait_for(predicate, timeout: float = 30.0):
+    """The first truthy value of `predicate()`, polled (timeout: a worker job's time, not a request's)."""
+
+    async def poll():
+        while not (value := predicate()):
+            await asyncio.sleep(0.02)
+        return value
+
+    return await asyncio.wait_for(poll(), timeout)
 
 
 def open_document(client: LanguageClient, uri: str, text: str, version: int = 1) -> None:

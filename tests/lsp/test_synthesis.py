@@ -16,7 +16,7 @@ import asyncio
 import re
 import tempfile
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
 import pytest
 import pytest_lsp
@@ -24,7 +24,7 @@ from dlmls import suggestions as sugmod
 from dlmls.core.document import Document
 from dlmls.store import Store
 from fake_engine import worker_env
-from lsp_support import SERVER_COMMAND, make_client
+from lsp_support import SERVER_COMMAND, make_client, read_code_actions_as_editors_do, wait_for
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
@@ -81,16 +81,9 @@ CONFIG = ClientServerConfig(server_command=SERVER_COMMAND, client_factory=make_s
                             server_env=worker_env())
 
 
-def _command_or_code_action(obj: Any, _: type, converter) -> types.Command | types.CodeAction:
-    kind = types.Command if isinstance(obj.get("command"), str) else types.CodeAction
-    return converter.structure(obj, kind)
-
-
 @pytest_lsp.fixture(scope="module", loop_scope="module", config=CONFIG)
 async def client(lsp_client: LanguageClient):
-    converter = lsp_client.protocol._converter
-    converter.register_structure_hook(Union[types.Command, types.CodeAction],  # noqa: UP007 - the registered key
-                                      lambda obj, t: _command_or_code_action(obj, t, converter))
+    read_code_actions_as_editors_do(lsp_client)
     capabilities = types.ClientCapabilities(
         window=types.WindowClientCapabilities(work_done_progress=True),
         workspace=types.WorkspaceClientCapabilities(
@@ -156,15 +149,6 @@ async def code_actions(client: LanguageClient, doc_uri: str, line: int) -> list:
         range=types.Range(start=types.Position(line=line, character=0), end=types.Position(line=line, character=0)),
         context=types.CodeActionContext(diagnostics=[])))
     return list(found or [])
-
-
-async def wait_for(predicate, timeout: float = TIMEOUT):
-    async def poll():
-        while not (value := predicate()):
-            await asyncio.sleep(0.02)
-        return value
-
-    return await asyncio.wait_for(poll(), timeout)
 
 
 def section_ids(text: str) -> list[str]:

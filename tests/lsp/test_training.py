@@ -13,12 +13,12 @@ from __future__ import annotations
 import asyncio
 import tempfile
 from pathlib import Path
-from typing import Any, Union
 
 import pytest
 import pytest_lsp
 from fake_engine import document, worker_env
-from lsp_support import SERVER_COMMAND, change_document, make_client, open_document, wait_published
+from lsp_support import (SERVER_COMMAND, change_document, make_client, open_document,
+                         read_code_actions_as_editors_do, wait_for, wait_published)
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
@@ -50,18 +50,9 @@ def current(dlm_id: str) -> str | None:
     return Path(pointer.read_text().strip()).name if pointer.exists() else None
 
 
-def _command_or_code_action(obj: Any, _: type, converter) -> types.Command | types.CodeAction:
-    # lsprotocol 2025.0.0 reads any object with a "command" key as a Command, so a CodeAction that
-    # runs a command loses its kind; editors tell them apart by the key's type, as here.
-    kind = types.Command if isinstance(obj.get("command"), str) else types.CodeAction
-    return converter.structure(obj, kind)
-
-
 @pytest_lsp.fixture(scope="module", loop_scope="module", config=CONFIG)
 async def client(lsp_client: LanguageClient):
-    converter = lsp_client.protocol._converter
-    converter.register_structure_hook(Union[types.Command, types.CodeAction],  # noqa: UP007 - the registered key
-                                      lambda obj, t: _command_or_code_action(obj, t, converter))
+    read_code_actions_as_editors_do(lsp_client)
     capabilities = types.ClientCapabilities(window=types.WindowClientCapabilities(work_done_progress=True))
     await lsp_client.initialize_session(types.InitializeParams(
         capabilities=capabilities,
@@ -77,15 +68,6 @@ async def execute(client: LanguageClient, command: str, *arguments):
 
 def new_tokens(client: LanguageClient, before: set) -> list:
     return [t for t in client.progress_reports if t not in before]
-
-
-async def wait_for(predicate, timeout: float = TIMEOUT):
-    async def poll():
-        while not (value := predicate()):
-            await asyncio.sleep(0.02)
-        return value
-
-    return await asyncio.wait_for(poll(), timeout)
 
 
 async def test_a_bad_setting_is_reported_and_the_others_apply(client: LanguageClient):

@@ -11,7 +11,13 @@ from dlmls import protocol
 
 UNITS = {"train": "step", "eval": "step", "generate": "token"}
 STAGE_NAMES = {"queued": "queued", "load": "loading", "data": "preparing data", "train": "training",
-               "eval": "evaluating", "save": "saving", "generate": "generating"}
+               "eval": "evaluating", "save": "saving", "generate": "generating", "synth": "synthesizing",
+               "judge": "judging"}
+# A synthesis's filter counts (`SynthResult.counts`), in the order a candidate meets the filters.
+SYNTH_COUNTS = (("generated", "generated"), ("artifacts", "artifacts"), ("duplicates", "duplicates"),
+                ("inconsistent", "inconsistent"), ("ungrounded", "ungrounded"),
+                ("below_threshold", "below threshold"), ("over_cap", "over the caps"),
+                ("accepted", "accepted"))
 
 
 def duration(seconds: float) -> str:
@@ -23,11 +29,13 @@ def duration(seconds: float) -> str:
 
 
 def counts(p: protocol.Progress) -> str:
-    """The numbers of a progress event: position, loss, speed and time left."""
+    """The numbers of a progress event: position (unless the worker's message says it), loss, speed and
+    time left."""
     parts = []
     unit = UNITS.get(p.stage, "")
     if p.total > 0:
-        parts.append(f"{unit} {p.step}/{p.total}".strip())
+        if f"{p.step}/{p.total}" not in p.message:  # synthesis says "12/40 candidates" itself
+            parts.append(f"{unit} {p.step}/{p.total}".strip())
     elif p.step > 0:
         parts.append(f"{unit} {p.step}".strip())
     if p.loss is not None:
@@ -60,6 +68,15 @@ def bar(p: protocol.Progress, width: int = 20) -> str:
         return ""
     filled = round(done * width)
     return "[" + "#" * filled + "-" * (width - filled) + "]"
+
+
+def synth_counts(counts: dict[str, int]) -> str:
+    """A synthesis's filter counts as one phrase ("12 generated, 0 artifacts, 3 duplicates, …, 5 accepted"):
+    every stage, then any count this list does not know yet."""
+    known = dict(SYNTH_COUNTS)
+    parts = [f"{counts.get(key, 0)} {label}" for key, label in SYNTH_COUNTS]
+    parts += [f"{value} {key.replace('_', ' ')}" for key, value in counts.items() if key not in known]
+    return ", ".join(parts)
 
 
 def train_summary(result: protocol.TrainResult) -> list[str]:

@@ -180,13 +180,8 @@ class SuggestionService:
         store = store_of(self.server, model)
         if store is None:
             return self._refuse("invalid_document", f"{name} has no valid dlm_id, so no staged suggestions")
-        table = self.server.store_reader.suggestions(store)
-        choice = review.choose(table, ids, for_accept=False)
-        chosen = choice.chosen
-        if section_id is not None:
-            here = {p.suggestion.id for p in accept.place(model, chosen) if p.section_id == section_id}
-            chosen = [s for s in chosen if s.id in here]
-        done = [s.id for s in chosen if s.state != "rejected"]
+        choice = review.choose(self.server.store_reader.suggestions(store), ids, for_accept=False)
+        done = review.plan_reject(model, choice.chosen, section_id)
         if done:
             review.record(store.root, done, "rejected")
         self.changed(uri)

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 
 from dlmls import protocol
-from dlmls.jobs import JobFailed
+from dlmls.jobs import JobFailed, format
 from dlmls.lsp import code_actions as actions
 from dlmls.lsp.training import WorkProgress
 
@@ -71,14 +71,6 @@ def parse_options(raw: Any, allow_download: bool) -> protocol.SynthOptions | str
     return protocol.SynthOptions(**values)
 
 
-def counts_text(counts: dict[str, int]) -> str:
-    """The filter counts as one phrase ("12 generated, 3 duplicates, …, 5 accepted")."""
-    names = (("generated", "generated"), ("duplicates", "duplicates"), ("artifacts", "artifacts"),
-             ("ungrounded", "ungrounded"), ("below_threshold", "below threshold"), ("over_cap", "over the caps"),
-             ("accepted", "accepted"))
-    return ", ".join(f"{counts.get(key, 0)} {label}" for key, label in names)
-
-
 class Synthesis:
     """Runs synthesis jobs on the server's shared jobs (`server.training.jobs`)."""
 
@@ -97,12 +89,9 @@ class Synthesis:
         options = parse_options(raw_options, bool(getattr(self.server.settings, "allow_download", False)))
         if isinstance(options, str):
             return training._refuse("invalid_arguments", f"{SYNTHESIZE}: {options}")
-        snap = training.snapshot(uri)
-        if isinstance(snap, str):
-            return training._refuse("error", snap)
-        if snap.errors:
-            return training._refuse("invalid_document", f"{snap.name} has {len(snap.errors)} error(s) "
-                                    f"({snap.errors[0]}); fix them before synthesizing")
+        snap = training.job_snapshot(uri, "synthesizing")
+        if isinstance(snap, dict):
+            return snap
         job = protocol.SynthJob(job=0, path=snap.path, text=snap.text, dlm_home=self.server.dlm_home,
                                 options=options)
         progress = WorkProgress(self.server, f"{TITLE_PREFIX} {snap.name}", "synth")
@@ -113,7 +102,7 @@ class Synthesis:
         assert isinstance(result, protocol.SynthResult)
         staged = len(result.pairs)
         message = (f"{snap.name}: {staged} suggested pair{'s' if staged != 1 else ''} staged "
-                   f"(teacher {result.teacher}, {result.teacher_model}; {counts_text(result.counts)})")
+                   f"(teacher {result.teacher}, {result.teacher_model}; {format.synth_counts(result.counts)})")
         if result.notes:
             message += "; " + "; ".join(result.notes)
         self.server.show_message(types.MessageType.Info, message)

@@ -187,16 +187,24 @@ class Training:
                   for p in document.model.problems if p.severity == Severity.ERROR]
         return Snapshot(uri, name, path, document.text, version, errors)
 
-    # ------------------------------------------------------------------ commands
-
-    async def retrain(self, uri: str, keep_worse: bool = False) -> dict[str, Any]:
-        """Train the document's adapter from its current text; the outcome as a JSON object."""
+    def job_snapshot(self, uri: str, doing: str) -> Snapshot | dict[str, Any]:
+        """The snapshot a job runs on, or the refusal (shown to the writer) when there is none or it has
+        errors (`doing`: "retraining", … for the message)."""
         snap = self.snapshot(uri)
         if isinstance(snap, str):
             return self._refuse("error", snap)
         if snap.errors:
             return self._refuse("invalid_document", f"{snap.name} has {len(snap.errors)} error(s) "
-                                f"({snap.errors[0]}); fix them before retraining")
+                                f"({snap.errors[0]}); fix them before {doing}")
+        return snap
+
+    # ------------------------------------------------------------------ commands
+
+    async def retrain(self, uri: str, keep_worse: bool = False) -> dict[str, Any]:
+        """Train the document's adapter from its current text; the outcome as a JSON object."""
+        snap = self.job_snapshot(uri, "retraining")
+        if isinstance(snap, dict):
+            return snap
         job = protocol.TrainJob(job=0, path=snap.path, text=snap.text, dlm_home=self._setting("dlm_home", None),
                                 options=protocol.TrainOptions(allow_download=self._setting("allow_download", False),
                                                               keep_worse=keep_worse))
@@ -225,13 +233,8 @@ class Training:
 
     async def ask(self, uri: str, question: str) -> str | None:
         """The adapter's answer to `question` (also shown as a message); None when it fails."""
-        snap = self.snapshot(uri)
-        if isinstance(snap, str):
-            self._refuse("error", snap)
-            return None
-        if snap.errors:
-            self._refuse("invalid_document", f"{snap.name} has {len(snap.errors)} error(s) ({snap.errors[0]}); "
-                                             "fix them before asking its adapter")
+        snap = self.job_snapshot(uri, "asking its adapter")
+        if isinstance(snap, dict):
             return None
         job = protocol.PromptJob(job=0, path=snap.path, text=snap.text, question=question,
                                  dlm_home=self._setting("dlm_home", None),
