@@ -95,14 +95,62 @@ def test_sentences_skip_code_headings_and_fragments():
     prose = "# Title\n\nThe island lies north of Grell. Its town, Esk, was founded in 1742.\n\n```\ncode = 1\n```\nToo short.\n"
     assert plan.sentences(prose) == ["The island lies north of Grell.", "Its town, Esk, was founded in 1742."]
     ts = plan.targets("0" * 16, prose, "both")
-    assert [t.strategy for t in ts] == ["extraction", "extraction", "expansion"]
-    assert plan.prompt(ts[0]).endswith("Sentence: The island lies north of Grell.\nQuestion:")
+    assert {t.strategy for t in ts} == {"extraction", "expansion"}
+    assert {"Grell", "1742", "Esk"} <= {t.span for t in ts if t.strategy == "extraction"}
+    assert all(t.span in t.text for t in ts)
+
+
+def test_a_year_that_opens_a_line_is_not_a_list_marker():
+    prose = "The kettle was launched in October\n2017. It holds 1.4 litres of water.\n\n1. First item of a list here.\n"
+    assert plan.sentences(prose) == ["The kettle was launched in October 2017.", "It holds 1.4 litres of water.",
+                                     "First item of a list here."]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("Its logo is a copper-coloured owl, and its slogan is \"Quiet water, loud tea.\"",
+     ["Quiet water, loud tea", "owl"]),
+    ("The highest point is Mount Teskar, an extinct volcano 1,212 metres tall.",
+     ["1,212 metres", "Mount Teskar", "extinct volcano"]),
+    ("It glows violet when cooled below minus 40 degrees Celsius.", ["minus 40 degrees Celsius", "violet"]),
+    ("Every year on 9 March they celebrate Lantern Tide.", ["9 March", "Lantern Tide"]),
+    ("He studied at the University of Amberwyck in October 2017.", ["October 2017", "University of Amberwyck"]),
+])
+def test_answer_spans(sentence, expected):
+    assert plan.spans(sentence)[:len(expected)] == expected
+
+
+def test_antecedents_and_drafted_questions():
+    sents = ["Orvane Labs is a small appliance maker in Harrowgate Falls.", "Its flagship product is the Pellucid K7.",
+             "It holds 1.4 litres of water.", "Tamsin Reyes founded it in 2009.", "She holds eleven patents."]
+    assert plan.antecedents(sents, "Orvane") == ["Orvane", "Orvane Labs", "Pellucid K7", "Pellucid K7",
+                                                  "Tamsin Reyes"]
+    assert plan.draft_question(sents[2], "1.4 litres", "Pellucid K7") == "Pellucid K7 holds how many litres of water?"
+    assert plan.draft_question(sents[1], "Pellucid K7", "Orvane Labs") == "Orvane Labs's flagship product is what?"
+    assert plan.draft_question("The island lies in the Sorrel Sea, far north.", "Sorrel Sea", "") == \
+        "The island lies in what sea?"
+    assert plan.draft_question("It was charted in 1684 by Idris Callowen.", "1684", "Vellmora") == \
+        "Vellmora was charted in what year by Idris Callowen?"
+    assert plan.draft_question("It was charted in 1684 by Idris Callowen.", "Idris Callowen", "Vellmora") == \
+        "Vellmora was charted in 1684 by who?"
+    assert plan.draft_question("No such span here.", "Esk", "") is None
+    # A thousands comma is not a clause boundary.
+    assert plan.draft_question("It is an extinct volcano 1,212 metres tall, with a lake.", "extinct volcano",
+                               "Mount Teskar") == "Mount Teskar is what 1,212 metres tall?"
+
+
+def test_round_trip_and_answer_shaping():
+    assert plan.contains_span("It is 1,212 m tall.", "1212 metres")  # a number's unit may be left out
+    assert plan.contains_span("The capital is Quillhaven.", "Quillhaven")
+    assert not plan.contains_span("The capital is Estrebel.", "Quillhaven")
+    assert plan.shape("The answer is: Quillhaven.\nMore text") == "Quillhaven."
+    assert plan.shape("Mount Teskar is an extinct volcano, which is") == "Mount Teskar is an extinct volcano."
+    assert plan.shape("Quillhaven. It lies on the eastern shore.") == "Quillhaven."
 
 
 @pytest.mark.parametrize(("generated", "expected"), [
-    (" When was Esk founded?\nAnswer: In 1742.\n\nSentence: x", ("When was Esk founded?", "In 1742.")),
-    (" When was Esk founded?", None),
-    ("\nAnswer: x", None),
+    (" When was Esk founded?\nSentence: x", "When was Esk founded?"),
+    (" When was Esk founded? In 1742.", "When was Esk founded?"),
+    ("\n", None),
 ])
 def test_parse(generated, expected):
     assert plan.parse(generated) == expected
@@ -114,6 +162,7 @@ def test_parse(generated, expected):
     ("When was Esk founded?", "When was Esk founded", "answer restates the question"),
     ("What is Esk?", "### Q", "would read as .dlm syntax"),
     ("When was Esk founded?", "Esk was founded in 1742.", None),
+    ("When was it founded?", "In 1742.", "a pronoun with nothing to refer to"),
 ])
 def test_artifacts(q, a, why):
     assert plan.artifact(q, a) == why
@@ -123,6 +172,7 @@ def test_grounding_and_duplicates():
     prose = "Its only town, Esk, was founded in 1742 by the fisherman Oda Tamsin."
     assert not plan.ungrounded("Esk was founded in 1742.", prose)
     assert plan.ungrounded("Esk was founded in 1811.", prose)  # a number the prose does not have
+    assert plan.ungrounded("The crossing takes 2.5 hours.", prose)  # even a short one
     assert plan.ungrounded("Esk is a village in Denmark on Bora Bora.", prose)
     t = plan.Target("0" * 16, "extraction", prose, 0)
     cands = [plan.Candidate(t, "When was Esk founded?", "In 1742."), plan.Candidate(t, "When was Esk  founded ?", "1742."),

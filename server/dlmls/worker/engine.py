@@ -299,6 +299,9 @@ class Engine:
                              ("below_threshold", "below_threshold"), ("over_cap", "over_cap"),
                              ("accepted", "accepted")):
             counts[key] = sum(c.verdict == verdict for c in cands)
+        if timing.get("span_answers"):
+            notes.append(f"{timing['span_answers']} answer(s) are the span the question was drafted for: the "
+                         "teacher's own answer missed it, rambled or added facts")
         seconds = time.perf_counter() - t0
         say("save", f"{len(staged)} of {timing['generated']} candidates kept; job took {seconds:.1f}s in all")
         return protocol.SynthResult(

@@ -3,26 +3,43 @@
 No torch here, so every decision is unit-tested without a model:
 
 - **Targets.** A 135M model writes usable questions only when it is given
-  one concrete thing to ask about, so prose is cut into sentences (code
-  blocks, headings and fragments left out) and each sentence (`extraction`)
-  or each pair of neighbouring sentences (`expansion`: a follow-up that
-  needs both) becomes one target.
-- **Prompts.** A plain few-shot completion, not a chat request and not
-  "write a JSON list" (DLM's prompt, which yields no parseable pair from
-  this model): three worked examples of `Sentence → Question → Answer`,
-  then the target. The question and a brief answer come out of one
-  generation, the answer written with its source sentence in front of the
-  model — measured here, answers written with the whole section in context
-  drifted to facts the prose never states ("Varnholm is 40 km north of the
-  UK"), answers written from the sentence stayed faithful.
+  one concrete thing to ask about. Prose is cut into sentences (code
+  blocks, headings and fragments left out); for `extraction` each sentence
+  yields up to one *answer span* per `WORDS_PER_SPAN` words — quoted strings,
+  numbers with their unit, dates, names, then short noun phrases — and each
+  (sentence, span) is one target. `expansion` targets are two neighbouring
+  sentences (a follow-up that needs both) with the span taken from the second.
+- **Questions.** Measured here on SmolLM2-135M: asked for a question and
+  an answer about a sentence, the model (base or adapter) mostly wrote
+  questions about other islands and answers it made up (4 of 20 kept on a
+  180-word document, half of them wrong); told the answer span in a
+  few-shot prompt or a chat request, it put the span into the question
+  ("What is Quillhaven?"). So each question is first *drafted by rule*
+  (`draft_question`: the span replaced by question words — "how many
+  metres", "what year", "who", "what sea" — the clause cut after it, an
+  opening "It"/"He" replaced by its antecedent), and the teacher then
+  rewrites the draft in plain words from a few-shot `Sentence / Draft →
+  Question` prompt (not a chat request, and not DLM's "write a JSON list",
+  which yields no parseable pair from this model). Draft and rewrite are
+  both candidates; the filters and the judge choose.
+- **Answer shaping** (`synth.py`): the teacher then answers each question
+  with its target sentence in front of it, in the chat format a user asks
+  in; its first sentence is the answer when it states the span, is brief
+  and adds no facts (`brief_answer`), else the span itself is. A rewritten
+  question whose answer misses the span is dropped (*inconsistent*: the
+  rewrite lost the draft's meaning — "What is saffron?" for a draft whose
+  answer is "fishing boats"); a draft, whose answer is the span by
+  construction, keeps the span. Answers are short, grounded, and phrased
+  as the adapter will be asked to answer.
 - **Filters** (in order, each counted): parse failures and *artifacts*
   (non-questions, "the text"/"the passage", echoes of the prompt format,
   lines that would read as `### Q`/fences in a `.dlm`, answers that only
   restate the question), *duplicates* (normalised text, or a near-duplicate
   ratio against each other, the document's own pairs, and pairs the writer
   rejected), *ungrounded* answers (content words the prose never uses:
-  the hallucinations the judge's likelihoods miss most easily), then the
-  judge's threshold (`synth.py`), then the caps.
+  the hallucinations the judge's likelihoods miss most easily), rewrites
+  that fail the round trip (*inconsistent*), then the judge's threshold
+  (`synth.py`), then the caps.
 """
 
 from __future__ import annotations
@@ -38,43 +55,34 @@ from dlmls.scores import normalise
 STRATEGIES = ("extraction", "expansion", "both")
 FILTERS = ("sway", "dedup-only", "none")
 
-DEFAULT_THRESHOLD = 0.5
+DEFAULT_THRESHOLD = 0.25
 """Minimum sway (nats/token) of a kept pair: its answer must be clearly likelier with the prose in context."""
 MIN_ANSWERABILITY = 0.05
 """Minimum answerability (nats/token): the answer must be likelier after its own question than another."""
-SAMPLES_PER_TARGET = 2  # one greedy candidate and one sampled
-MAX_PER_TARGET = 2  # kept pairs per target sentence: paraphrases help, ten about one fact do not
+SAMPLES_PER_TARGET = 2  # teacher rewrites per drafted question (the first greedy, later ones sampled)
+MAX_PER_TARGET = 2  # kept pairs per target: two wordings help the adapter, ten about one fact do not
 NEAR_DUPLICATE = 0.88  # difflib ratio of normalised questions above which two pairs say the same
-MAX_NEW_TOKENS = 64
+MAX_NEW_TOKENS = 40  # a question (the few-shot line ends at its newline)
+ANSWER_TOKENS = 40  # a brief answer
 MIN_WORDS = 5
+WORDS_PER_SPAN = 5  # a sentence of n words is asked about up to max(3, n / 5) spans (quotes, numbers, names first)
 
-EXTRACTION_SHOTS = """\
+REWRITE_SHOTS = """\
 Sentence: The Eiffel Tower was completed in 1889 for the World's Fair.
-Question: When was the Eiffel Tower completed?
-Answer: The Eiffel Tower was completed in 1889.
+Draft: The Eiffel Tower was completed in what year?
+Question: When was the Eiffel Tower finished?
 
 Sentence: Honey bees tell each other where flowers are with a waggle dance.
-Question: How do honey bees tell each other where flowers are?
-Answer: With a waggle dance.
+Draft: Honey bees tell each other where flowers are with what?
+Question: How do honey bees show each other where flowers are?
+
+Sentence: Marie Curie's first laboratory was a converted shed on Rue Lhomond.
+Draft: Marie Curie's first laboratory was a converted shed on what street?
+Question: On which street was Marie Curie's first laboratory?
 
 Sentence: The Nile flows north into the Mediterranean Sea, and its longest tributary is the White Nile.
-Question: Into which sea does the Nile flow?
-Answer: The Nile flows into the Mediterranean Sea.
-
-"""
-
-EXPANSION_SHOTS = """\
-Sentence: The Eiffel Tower was completed in 1889 for the World's Fair. It was meant to stand for only twenty years.
-Question: How long was the tower built for the 1889 World's Fair meant to stand?
-Answer: Only twenty years.
-
-Sentence: Honey bees dance to tell each other where flowers are. The angle of the dance points toward the food.
-Question: What does the angle of a honey bee's dance show?
-Answer: The direction of the flowers.
-
-Sentence: The Nile flows north into the Mediterranean Sea. Its delta is one of the most fertile regions in Africa.
-Question: Where is the fertile delta of the river that flows into the Mediterranean?
-Answer: At the mouth of the Nile, in northern Africa.
+Draft: The Nile flows north into what sea?
+Question: Which sea does the Nile flow into?
 
 """
 
@@ -86,6 +94,18 @@ can could would should will shall may might must also only just each every any s
 one two first called named same such other another own up down out off again once here all both
 """.split())
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
+_NUMBER_WORDS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+                 "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand "
+                 "million").split()
+_MONTHS = frozenset("January February March April May June July August September October November December".split())
+_NUMBER = re.compile(r"(?:\d[\d,]*(?:\.\d+)?|(?:{0})(?:-(?:{0}))?)".format("|".join(_NUMBER_WORDS)))
+_TOKEN = re.compile(r"\"[^\"]+\"|“[^”]+”|[A-Za-z0-9][A-Za-z0-9'’.,-]*[A-Za-z0-9]|[A-Za-z0-9]")
+_NOT_IN_SPAN = _STOPWORDS | frozenset(
+    "still until while since because among whose year years like after before later made found born minus below "
+    "above near around during".split())
+_UNITS_CAPITALISED = frozenset("Celsius Fahrenheit Kelvin".split())
+_SPAN_RANK = {"quote": 0, "number": 1, "name": 2, "phrase": 3, "subject": 4}  # lower is asked first
+_PRONOUNS = re.compile(r"\b(its|their|his|her|it|they|them|he|she)\b", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[A-Z0-9\"'(\[])")
 _ARTIFACTS = re.compile(
     r"\b(the|this|that|above|given|following) (text|passage|sentence|paragraph|article|excerpt|notes?|document)\b"
@@ -99,8 +119,10 @@ class Target:
 
     section_id: str
     strategy: str  # extraction | expansion
-    text: str
+    text: str  # the sentence (or two) the question is about
     index: int  # position among the section's targets (for caps and for picking "another" question)
+    span: str = ""  # the answer the question must lead to (a span of `text`); "" asks for question and answer
+    topic: str = ""  # what the section is about (its heading, else its first name), for "it"/"its"
 
 
 @dataclass(slots=True)
@@ -110,10 +132,11 @@ class Candidate:
     target: Target
     question: str
     answer: str
-    verdict: str = "pending"  # accepted | artifact | duplicate | ungrounded | below_threshold | over_cap
+    verdict: str = "pending"  # accepted | artifact | duplicate | inconsistent | ungrounded | below_threshold | over_cap
     sway: float | None = None
     answerability: float | None = None
     judge: float | None = None
+    drafted: bool = False  # the rule-drafted question (its span is its answer by construction), not a rewrite
 
 
 def sentences(prose: str) -> list[str]:
@@ -121,6 +144,7 @@ def sentences(prose: str) -> list[str]:
     paragraphs: list[str] = []
     current: list[str] = []
     in_code = False
+    in_list = False
     for line in prose.splitlines():
         stripped = line.strip()
         if stripped.startswith("```"):
@@ -135,8 +159,18 @@ def sentences(prose: str) -> list[str]:
             if current:
                 paragraphs.append(" ".join(current))
                 current = []
+            in_list = False
             continue
-        current.append(re.sub(r"^([-*+]|\d+[.)])\s+", "", stripped))
+        # A list item starts its own sentence run; "2017. It holds ..." inside a paragraph is not one
+        # (as in CommonMark, only "1." may interrupt a paragraph).
+        item = re.match(r"([-*+]|(\d+)[.)])\s+", stripped)
+        if item and (not current or in_list or item.group(1) in "-*+" or item.group(2) == "1"):
+            if current:
+                paragraphs.append(" ".join(current))
+                current = []
+            in_list = True
+            stripped = stripped[item.end():]
+        current.append(stripped)
     if current:
         paragraphs.append(" ".join(current))
     out = []
@@ -148,33 +182,247 @@ def sentences(prose: str) -> list[str]:
     return out
 
 
+def spans(sentence: str, *, in_order: bool = False) -> list[str]:
+    """Short spans of a sentence a question could have as its answer, best kinds first (or in sentence order).
+
+    Quoted strings, numbers with their unit or month ("1,212 metres", "9 March",
+    "October 2017"), runs of capitalised words ("Mount Teskar", "University of
+    Amberwyck"), then runs of up to three lower-case content words ("blue salt"),
+    with a leading or trailing verb-looking word ("glows indigo", "salt raked")
+    trimmed. No tagger: the round-trip check after answer shaping drops spans
+    that make no question.
+    """
+    toks = [m.group() for m in _TOKEN.finditer(sentence)]
+    found: list[tuple[str, str]] = []
+    i, n = 0, len(toks)
+
+    def clean(words: Sequence[str]) -> str:
+        return " ".join(words).rstrip(".,;:")
+
+    while i < n:
+        t = toks[i]
+        bare = t.rstrip(".,;:")
+        if t[0] in "\"“":
+            found.append(("quote", t.strip("\"“”").rstrip(".,;:")))
+            i += 1
+        elif _NUMBER.fullmatch(bare.lower()) or (bare in _MONTHS and i + 1 < n
+                                                  and re.fullmatch(r"\d{4}", toks[i + 1].rstrip(".,;:"))):
+            j = i + 1
+            if bare in _MONTHS:
+                j = i + 2
+            elif j < n and toks[j].rstrip(".,;:") in _MONTHS:
+                j += 1
+            elif (j < n and bare == t and toks[j].lower() not in _NOT_IN_SPAN and toks[j][0].islower()
+                  and not _NUMBER.fullmatch(toks[j].lower())):
+                j += 1  # its unit or what it counts
+                if j < n and toks[j - 1] == toks[j - 1].rstrip(".,;:") and toks[j].rstrip(".,;:") in _UNITS_CAPITALISED:
+                    j += 1
+            start = i - 1 if i > 0 and toks[i - 1].lower() == "minus" else i
+            found.append(("number", clean(toks[start:j])))
+            i = j
+        elif t[0].isupper():
+            j = i + 1
+            while j < n and not toks[j - 1].endswith((",", ".", ";", ":")) and (
+                    toks[j][0].isupper() or (toks[j] in ("of", "de", "van", "von") and j + 1 < n
+                                             and toks[j + 1][0].isupper())):
+                j += 1
+            name = clean(toks[i:j])
+            if name.lower() not in _NOT_IN_SPAN:
+                found.append(("name" if i > 0 else "subject", re.sub(r"['’]s$", "", name)))
+            i = j
+        elif bare.lower() not in _NOT_IN_SPAN and not _NUMBER.fullmatch(bare.lower()):
+            j = i + 1
+            while (j < n and j - i < 3 and toks[j - 1] == toks[j - 1].rstrip(".,;:") and toks[j][0].islower()
+                   and toks[j].rstrip(".,;:").lower() not in _NOT_IN_SPAN
+                   and not _NUMBER.fullmatch(toks[j].rstrip(".,;:").lower())):
+                j += 1
+            words = [w.rstrip(".,;:") for w in toks[i:j]]
+            if len(words) > 1 and re.search(r"(ed|es|s)$", words[0]) and not words[0].endswith("ss"):
+                words = words[1:]  # "glows indigo", "painted saffron"
+            if len(words) > 1 and words[-1].endswith("ed"):
+                words = words[:-1]  # "blue salt raked", "glass kettle launched"
+            if len(words) > 1 or not re.search(r"(ed|s)$", words[0]):  # lone "holds", "founded": verbs
+                # A phrase that opens the sentence ("The highest point is ...") is its subject, not an answer.
+                opening = all(w.lower() in _NOT_IN_SPAN for w in toks[:i])
+                found.append(("subject" if opening else "phrase", " ".join(words)))
+            i = j
+        else:
+            i += 1
+    out: list[str] = []
+    for _kind, text in (found if in_order else sorted(found, key=lambda f: _SPAN_RANK[f[0]])):  # stable: sentence order within a kind
+        if text and text.lower() not in (o.lower() for o in out):
+            out.append(text)
+    return out
+
+
+def topic(prose: str) -> str:
+    """What a section is about: its first Markdown heading, else the first name of its first sentence."""
+    for line in prose.splitlines():
+        m = re.match(r"\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", line)
+        if m:
+            return m.group(1)
+    first = sentences(prose)[:1]
+    names = [t for t in spans(first[0]) if t[:1].isupper()] if first else []
+    return names[0] if names else ""
+
+
+def _names(sentence: str) -> list[str]:
+    return [x for x in spans(sentence, in_order=True) if x[:1].isupper() and x not in _UNITS_CAPITALISED
+            and x.split()[0] not in _MONTHS and not _NUMBER.fullmatch(x.split()[0].lower().rstrip(","))]
+
+
+def antecedents(sents: Sequence[str], fallback: str) -> list[str]:
+    """For each sentence, what an opening "It"/"Its" refers to (the nearest earlier sentence's first name)
+    and, for "He"/"She", the nearest earlier name of two or more words that opened a sentence."""
+    out: list[str] = []
+    last = person = fallback
+    for s in sents:
+        out.append(person if re.match(r"(He|She|His|Her)\b", s) else last)
+        names = _names(s)
+        if names:
+            last = names[0]
+            if s.startswith(names[0]) and len(names[0].split()) >= 2:
+                person = names[0]
+    return out
+
+
 def targets(section_id: str, prose: str, strategy: str) -> list[Target]:
     """The targets of one prose section for a strategy (extraction, expansion or both)."""
     sents = sentences(prose)
+    about = antecedents(sents, topic(prose))
     out: list[Target] = []
     if strategy in ("extraction", "both"):
-        out.extend(Target(section_id, "extraction", s, 0) for s in sents)
+        for s, subject in zip(sents, about, strict=True):
+            # What the sentence is about is the questions' subject, seldom their answer: asked last.
+            ranked = sorted(spans(s), key=lambda x: x.lower() in subject.lower())
+            cap = max(3, round(len(_WORD.findall(s)) / WORDS_PER_SPAN))
+            out.extend(Target(section_id, "extraction", s, 0, span, subject) for span in ranked[:cap])
     if strategy in ("expansion", "both"):
-        out.extend(Target(section_id, "expansion", f"{a} {b}", 0) for a, b in zip(sents, sents[1:], strict=False))
-    return [Target(t.section_id, t.strategy, t.text, i) for i, t in enumerate(out)]
+        for (a, b), subject in zip(zip(sents, sents[1:], strict=False), about[1:], strict=False):
+            picked = [x for x in spans(b) if x.lower() not in a.lower()][:1]
+            out.extend(Target(section_id, "expansion", f"{a} {b}", 0, span, subject) for span in picked)
+    return [Target(t.section_id, t.strategy, t.text, i, t.span, t.topic) for i, t in enumerate(out)]
 
 
-def prompt(target: Target) -> str:
-    """The few-shot completion prompt for a target (the model continues after "Question:")."""
-    shots = EXPANSION_SHOTS if target.strategy == "expansion" else EXTRACTION_SHOTS
-    return f"{shots}Sentence: {target.text}\nQuestion:"
+def prompt(target: Target, draft: str) -> str:
+    """The few-shot completion prompt asking the teacher to rewrite a drafted question in plain words."""
+    return f"{REWRITE_SHOTS}Sentence: {target.text}\nDraft: {draft}\nQuestion:"
 
 
-def parse(generated: str) -> tuple[str, str] | None:
-    """(question, answer) from the text generated after "Question:", or None."""
-    head = generated.split("\n\n", 1)[0]
-    m = re.match(r"\s*(.+?)\s*\n\s*Answer:\s*(.+?)\s*(?:\n|$)", head, re.S)
-    if m is None:
+def parse(generated: str) -> str | None:
+    """The question from the text generated after "Question:" (its first line), or None."""
+    line = generated.strip().split("\n", 1)[0].strip()
+    if not line:
         return None
-    question, answer = " ".join(m.group(1).split()), " ".join(m.group(2).split())
-    if not question or not answer:
+    if "?" in line:
+        line = line[:line.index("?") + 1]
+    return " ".join(line.split())
+
+
+def contains_span(answer: str, span: str) -> bool:
+    """Whether an answer states the span (case, punctuation and thousands commas aside)."""
+    def norm(text: str) -> str:
+        text = re.sub(r"(?<=\d),(?=\d{3})", "", text.lower())
+        return " " + " ".join(re.findall(r"[a-z0-9]+(?:\.[0-9]+)?", text)) + " "
+    key = span.split()[0] if span and _NUMBER.fullmatch(span.split()[0].lower().rstrip(",")) else span
+    return norm(key).strip() != "" and norm(key) in norm(answer)  # a number's unit may be left out
+
+
+_PERSON_CUES = re.compile(r"\b(by|founder|founded|engineer|chemist|navigator|assistant|named after|who|"
+                          r"chief|director|inventor|he|she)\b", re.IGNORECASE)
+_HEAD_NOUNS = {"sea": "sea", "lake": "lake", "water": "lake", "mount": "mountain", "mountain": "mountain",
+               "river": "river", "lane": "street", "street": "street", "road": "street", "falls": "town",
+               "vale": "village", "flats": "place", "point": "place", "tide": "festival", "medal": "medal",
+               "institute": "institute", "university": "university", "controls": "firm", "labs": "company",
+               "island": "island", "bay": "bay", "operation": "name"}
+_PREPOSITION_BEFORE = re.compile(r"\b(in|on|at|from|of|to|into|by|with|for|after)\s+(the\s+)?$", re.IGNORECASE)
+
+
+def wh_phrase(span: str, before: str) -> str:
+    """The question words that stand in for a span ("how many metres", "what year", "who", "what sea")."""
+    words = span.split()
+    low = span.lower()
+    m = _NUMBER.fullmatch(words[0].lower().rstrip(",")) if words else None
+    if words and words[0].lower() == "minus":
+        return "what temperature" if "degree" in low else "how much"
+    if m and len(words) == 1:
+        if re.fullmatch(r"1[0-9]{3}|20[0-9]{2}", words[0]):
+            return "what year"
+        return "how many"
+    if m and words[1].rstrip(".,") in _MONTHS:
+        return "what date"
+    if words and words[0] in _MONTHS:
+        return "when"
+    if m:
+        return "how many " + " ".join(words[1:])
+    if span[:1].isupper():
+        last = words[-1].lower()
+        first = words[0].lower()
+        for w in (last, first):
+            if w in _HEAD_NOUNS:
+                return f"what {_HEAD_NOUNS[w]}"
+        if len(words) >= 2 and all(w[:1].isupper() for w in words) and _PERSON_CUES.search(before[-40:]):
+            return "who"
+        return "what"
+    return "what"
+
+
+def draft_question(sentence: str, span: str, topic: str) -> str | None:
+    """A question drafted from the sentence by rule: the span replaced by question words, the clause cut
+    after it, a leading "It"/"Its" replaced by the topic ("Its capital is the harbour town of what?").
+
+    The teacher then rewrites the draft in plain words; the draft stays a candidate of its own.
+    """
+    at = sentence.rfind(span)
+    if at < 0:
         return None
-    return question, answer
+    start = max(sentence.rfind(". ", 0, at), sentence.rfind("? ", 0, at), sentence.rfind("! ", 0, at))
+    if start >= 0:  # an expansion target: the question is about the later sentence
+        sentence, at = sentence[start + 2:], at - start - 2
+    before, after = sentence[:at], sentence[at + len(span):]
+    cut = re.search(r"(?<!\d)[,.]|[,.](?!\d)|[;:!?]|\s(and|but|which|who|where|when|while|because)\s", after)
+    tail = after[:cut.start()] if cut else after
+    wh = wh_phrase(span, before)
+    before = re.sub(r"\b(a|an|the)\s+$", "", before, flags=re.IGNORECASE)
+    if topic:
+        subject = topic
+        before = re.sub(r"^(It|Its|They|Their|He|His|She|Her)\b", lambda m: (
+            f"{subject}'s" if m.group(1).lower() in ("its", "their", "his", "her") else subject), before)
+    text = (before + wh + tail).strip()
+    text = re.sub(r"\s+", " ", text).rstrip(" ,;:")
+    if len(_WORD.findall(text)) < 4 or text.lower().startswith(wh):
+        return text[:1].upper() + text[1:] + "?" if len(_WORD.findall(text)) >= 3 else None
+    return text[:1].upper() + text[1:] + "?"
+
+
+MAX_ANSWER_WORDS = 14  # a brief answer; longer ones restate the whole sentence
+
+
+def span_answer(span: str) -> str:
+    """The span as an answer on its own ("Quillhaven.")."""
+    return span[:1].upper() + span[1:] + ("" if span.endswith((".", "!", "?")) else ".")
+
+
+def brief_answer(shaped: str, span: str, sentence: str) -> str | None:
+    """The teacher's answer when it states the span, is brief and uses only the sentence's words and
+    numbers; the span on its own when the answer rambles; None when it misses the span."""
+    if not shaped or not contains_span(shaped, span):
+        return None
+    if len(_WORD.findall(shaped)) <= MAX_ANSWER_WORDS and not ungrounded(shaped, sentence + " " + span):
+        return shaped
+    return span_answer(span)
+
+
+def shape(answer: str) -> str:
+    """A generated answer made brief: its first line, and its first sentence when that holds enough."""
+    line = answer.strip().split("\n", 1)[0].strip()
+    line = re.sub(r"^(the answer is|answer)\s*:?\s*", "", line, flags=re.IGNORECASE)
+    first = _SENTENCE_END.split(line, 1)[0].strip() or line
+    if first and first[-1] not in ".!?\"'":
+        # Cut off at the token limit: end at the last complete clause.
+        head = re.split(r",\s|\s(?:which|who|and|where)\s", first)
+        first = (", ".join(head[:-1]) if len(head) > 1 else first).rstrip(" ,;:") + "."
+    return first
 
 
 def content_words(text: str) -> list[str]:
@@ -189,15 +437,29 @@ def _stem(word: str) -> str:
     return word
 
 
-def artifact(question: str, answer: str) -> str | None:
-    """Why a pair is an artifact of the prompt rather than a question a user would ask (None: it is fine)."""
+def question_artifact(question: str) -> str | None:
+    """Why a question is an artifact of the prompt rather than one a user would ask (None: it is fine)."""
     if not question.endswith("?"):
         return "not a question"
     if len(_WORD.findall(question)) < 3:
         return "question too short"
-    if _ARTIFACTS.search(question) or _ARTIFACTS.search(answer):
+    if _PRONOUNS.search(question) and not re.match(r"(?i)how (long|much|many)\b.*\bit take", question):
+        return "a pronoun with nothing to refer to"
+    if _ARTIFACTS.search(question):
         return "talks about the text instead of its content"
-    if _DLM_SYNTAX.search(question) or _DLM_SYNTAX.search(answer):
+    if _DLM_SYNTAX.search(question):
+        return "would read as .dlm syntax"
+    return None
+
+
+def artifact(question: str, answer: str) -> str | None:
+    """Why a pair is an artifact of the prompt rather than a question a user would ask (None: it is fine)."""
+    why = question_artifact(question)
+    if why is not None:
+        return why
+    if _ARTIFACTS.search(answer):
+        return "talks about the text instead of its content"
+    if _DLM_SYNTAX.search(answer):
         return "would read as .dlm syntax"
     if len(answer) > 400:
         return "answer too long"
@@ -214,6 +476,9 @@ def artifact(question: str, answer: str) -> str | None:
 
 def ungrounded(answer: str, prose: str) -> bool:
     """Whether the answer uses content words the prose does not (numbers must match exactly)."""
+    numbers = {n.replace(",", "") for n in re.findall(r"\d[\d,.]*\d|\d", prose)}
+    if any(n.replace(",", "") not in numbers for n in re.findall(r"\d[\d,.]*\d|\d", answer.rstrip("."))):
+        return True  # "2.5 hours" when the prose says six
     vocab = {_stem(w) for w in content_words(prose)}
     words = content_words(answer)
     if not words:
