@@ -662,6 +662,8 @@ def main() -> None:
         if args.max_steps:
             say("--max-steps is a smoke run: nothing recorded")
             return
+        # Read again: another run may have recorded other rows since this one started.
+        summary = json.loads(SUMMARY.read_text()) if SUMMARY.exists() else {"entries": []}
         keep = [e for e in summary["entries"] if (e["doc"], e["row"]) not in {(s["doc"], s["row"]) for s in new}]
         summary = {"threads": args.threads, "entries": keep + new}
         SUMMARY.write_text(json.dumps(summary, indent=1, ensure_ascii=False) + "\n")

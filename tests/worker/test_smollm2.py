@@ -84,6 +84,7 @@ def test_smollm2_synthesizes_judges_stages_and_accepts(smollm_cache: Path, tmp_p
     from dlm.doc.parser import parse_text
     from dlmls import suggestions as sugmod
     from dlmls.synth_cli import accept_into_file
+    from dlmls.worker import synth_plan as plan
 
     doc = tmp_path / "island.dlm"
     doc.write_text(ISLAND)
@@ -92,10 +93,14 @@ def test_smollm2_synthesizes_judges_stages_and_accepts(smollm_cache: Path, tmp_p
     job = protocol.SynthJob(job=1, path=str(doc), text=ISLAND, dlm_home=str(tmp_path / "home"))
     r = engine.synth(job, events.append, lambda: False)
     assert r.teacher == "self" and r.teacher_model.startswith("base model")
-    assert r.candidates == r.counts["generated"] == 2 * 4  # four sentences, two candidates each
+    # Every target (an answer span of a sentence) gets a drafted question and two rewrites.
+    assert r.candidates == r.counts["generated"] >= 3 * 4
     assert sum(v for k, v in r.counts.items() if k != "generated") == r.counts["generated"]
     assert r.pairs and r.counts["accepted"] == len(r.pairs)
-    assert all(p.sway is not None and p.sway >= 0.5 and p.question.endswith("?") for p in r.pairs)
+    assert all(p.sway is not None and p.sway >= 0.25 and p.question.endswith("?") for p in r.pairs)
+    # Answers are grounded in the prose: every number an answer states is one the prose states.
+    assert all(not plan.ungrounded(p.answer, ISLAND) for p in r.pairs)
+    assert r.decoding
     assert {"synth", "judge"} <= {e.stage for e in events}
     store = Store.for_id(r.dlm_id, tmp_path / "home")
     table = sugmod.read_suggestions(sugmod.suggestions_path(store.root))

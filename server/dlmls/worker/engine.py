@@ -270,7 +270,7 @@ class Engine:
                 m, host.tokenizer, targets, prose_of, system=values.get("system_prompt") or None,
                 existing=existing, rejected=rejected, filter=opts.filter, threshold=threshold,
                 per_section=max(0, per_section), max_pairs=max(0, max_pairs), temperature=opts.temperature,
-                seed=opts.seed, cancelled=cancelled, say=say)
+                seed=opts.seed, cancelled=cancelled, say=say, judge_with=lambda: host.active(None))
         _check(cancelled)
         at = utc_now().strftime("%Y-%m-%dT%H:%M:%SZ")
         teacher = opts.teacher
@@ -308,10 +308,13 @@ class Engine:
             dlm_id=info.dlm_id, teacher=teacher, teacher_model=teacher_model, strategy=opts.strategy,
             pairs=[pair(c) for c in accepted], counts=counts,
             rejected=[pair(c) for c in cands if c.verdict != "accepted"],
-            decoding={"format": "few-shot completion, question and answer in one generation",
-                      "candidates_per_target": plan.SAMPLES_PER_TARGET, "first": "greedy",
+            decoding={"questions": "drafted by rule, rewritten by the teacher (few-shot completion)",
+                      "rewrites_per_draft": plan.SAMPLES_PER_TARGET, "first": "greedy",
                       "others": {"temperature": opts.temperature, "top_p": 0.95, "seed": opts.seed},
-                      "max_new_tokens": plan.MAX_NEW_TOKENS, "batch": synthmod.GEN_BATCH, "padding": "left",
+                      "max_new_tokens": plan.MAX_NEW_TOKENS,
+                      "answers": "greedy, chat format, target sentence in context",
+                      "answer_max_new_tokens": plan.ANSWER_TOKENS, "batch": synthmod.GEN_BATCH,
+                      "padding": "left",
                       "filter": opts.filter, "threshold": threshold, "per_section": per_section,
                       "max_pairs": max_pairs},
             sections=len(prose), candidates=timing["generated"], seconds=seconds,

@@ -20,7 +20,11 @@ and is dropped ("inconsistent"); whether a question leads to its answer is
 also the judge's *answerability*.
 
 The judge scores every surviving candidate by teacher forcing — three
-forward passes, no generation — with the same model that wrote it:
+forward passes, no generation — with the teacher's base weights (for
+`self`, the adapter switched off: an adapter trained on the prose already
+half-knows every fact, so its closed-book likelihood measured its own
+memory rather than what the prose adds, and it scored correct pairs such
+as "…founded in what year? — 2009." below zero):
 
 - **sway** = NLL(answer | question) − NLL(answer | prose + question), in
   nats per answer token: how much the prose makes this answer likelier. A
@@ -36,10 +40,11 @@ pair will be trained and asked.
 
 from __future__ import annotations
 
+import contextlib
 import random
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, ContextManager
 
 from dlmls.worker import synth_plan as plan
 from dlmls.worker import train
@@ -253,8 +258,13 @@ def shape_answers(model: Any, tok: Any, candidates: Sequence[plan.Candidate], sy
 def run(model: Any, tok: Any, targets: Sequence[plan.Target], prose_of: dict[str, str], *, system: str | None,
         existing: Sequence[str], rejected: set[str], filter: str, threshold: float, per_section: int,
         max_pairs: int, temperature: float, seed: int, cancelled: Callable[[], bool],
-        say: Callable[..., None]) -> tuple[list[plan.Candidate], dict[str, Any]]:
-    """Generate, filter, judge and select; every candidate with its verdict, and timings."""
+        say: Callable[..., None],
+        judge_with: Callable[[], ContextManager[Any]] | None = None) -> tuple[list[plan.Candidate], dict[str, Any]]:
+    """Generate, filter, judge and select; every candidate with its verdict, and timings.
+
+    `judge_with` gives the model the judge scores with (default: `model`); the engine passes the base
+    weights when the teacher is an adapter (see `judge`).
+    """
     from dlmls.scores import pair_key
 
     t0 = time.perf_counter()
@@ -289,8 +299,9 @@ def run(model: Any, tok: Any, targets: Sequence[plan.Target], prose_of: dict[str
     if filter == "sway":
         n = sum(c.verdict == "pending" for c in cands)
         say("judge", f"judging {n} candidate(s)", step=0, total=3 * n)
-        judge(model, tok, cands, prose_of, system, cancelled,
-              lambda k, total: say("judge", f"{k}/{total} scored", step=k, total=total))
+        with (judge_with() if judge_with is not None else contextlib.nullcontext(model)) as scorer:
+            judge(scorer, tok, cands, prose_of, system, cancelled,
+                  lambda k, total: say("judge", f"{k}/{total} scored", step=k, total=total))
         plan.apply_threshold(cands, threshold)
     judge_s = time.perf_counter() - t1
     plan.select(cands, per_section, max_pairs)

@@ -272,17 +272,26 @@ def _names(sentence: str) -> list[str]:
 
 
 def antecedents(sents: Sequence[str], fallback: str) -> list[str]:
-    """For each sentence, what an opening "It"/"Its" refers to (the nearest earlier sentence's first name)
-    and, for "He"/"She", the nearest earlier name of two or more words that opened a sentence."""
+    """For each sentence, what an opening "It"/"Its" refers to and, for "He"/"She", who.
+
+    "It" is the first name of the nearest earlier sentence that named something new: one that does not
+    itself open with a pronoun, or that does and introduces a name with a copula ("Its flagship product
+    is the Pellucid K7"). "He"/"She" is the nearest earlier name of two or more words that opened a
+    sentence.
+    """
     out: list[str] = []
     last = person = fallback
     for s in sents:
         out.append(person if re.match(r"(He|She|His|Her)\b", s) else last)
         names = _names(s)
-        if names:
+        if not names:
+            continue
+        if not re.match(r"(It|Its|He|She|His|Her|They|Their)\b", s):
             last = names[0]
             if s.startswith(names[0]) and len(names[0].split()) >= 2:
                 person = names[0]
+        elif re.search(r"\b(is|was|are|were)\s+(the\s+|an?\s+)?" + re.escape(names[0]), s):
+            last = names[0]
     return out
 
 
@@ -373,6 +382,10 @@ def draft_question(sentence: str, span: str, topic: str) -> str | None:
 
     The teacher then rewrites the draft in plain words; the draft stays a candidate of its own.
     """
+    for quoted in (f'"{span}', f"“{span}"):
+        if quoted in sentence:  # the quote marks go with the quoted span
+            end = sentence.find('"' if quoted[0] == '"' else "”", sentence.index(quoted) + 1)
+            span = sentence[sentence.index(quoted):end + 1] if end > 0 else span
     at = sentence.rfind(span)
     if at < 0:
         return None
@@ -384,10 +397,15 @@ def draft_question(sentence: str, span: str, topic: str) -> str | None:
     tail = after[:cut.start()] if cut else after
     wh = wh_phrase(span, before)
     before = re.sub(r"\b(a|an|the)\s+$", "", before, flags=re.IGNORECASE)
-    if topic:
-        subject = topic
-        before = re.sub(r"^(It|Its|They|Their|He|His|She|Her)\b", lambda m: (
-            f"{subject}'s" if m.group(1).lower() in ("its", "their", "his", "her") else subject), before)
+    pronouns = r"\b(It|Its|He|His|She|Her|it|its|he|his|she|her)\b"
+    if topic and re.match(r"(It|Its|He|His|She|Her)\b", sentence):
+        # A sentence that opens with a pronoun is about the antecedent, and so is every later one.
+        def name(m: re.Match[str]) -> str:
+            return f"{topic}'s" if m.group(1).lower() in ("its", "his", "her") else topic
+        before, tail = re.sub(pronouns, name, before), re.sub(pronouns, name, tail)
+    else:
+        # Elsewhere a possessive refers back to the sentence's own subject ("The K7 sold ... in its first year").
+        before, tail = (re.sub(r"\b(its|his|her|their)\b", "the", x) for x in (before, tail))
     text = (before + wh + tail).strip()
     text = re.sub(r"\s+", " ", text).rstrip(" ,;:")
     if len(_WORD.findall(text)) < 4 or text.lower().startswith(wh):
@@ -466,10 +484,10 @@ def artifact(question: str, answer: str) -> str | None:
     a, q = normalise(answer).lower().rstrip(".?!"), normalise(question).lower().rstrip(".?!")
     if a == q or a in q:
         return "answer restates the question"
-    aw = set(map(_stem, content_words(answer)))
+    aw = set(map(_stem, content_words(answer))) | set(re.findall(r"\d[\d,.]*\d|\d", answer))
     if not aw:
         return "answer has no content"
-    if aw <= set(map(_stem, content_words(question))):
+    if aw <= set(map(_stem, content_words(question))) | set(re.findall(r"\d[\d,.]*\d|\d", question)):
         return "answer restates the question"
     return None
 
