@@ -479,8 +479,12 @@ def row_dlm(ctx: Ctx, doc: Doc, row: str) -> dict[str, Any]:
     new_id = re.search(r"^dlm_id: *(\S+)", copy.read_text(), re.M).group(1)
     copy.write_text(re.sub(r"^dlm_id: *\S+", f"dlm_id: {new_id}", doc.text, count=1, flags=re.M), encoding="utf-8")
     t1 = dlm_train(ctx, copy, env, log)
+    # DLM exits 2 when its filter accepted nothing ("no synth additions accepted"): the loop goes on, as
+    # DLM's own `synth … --apply && train` would with `;`, and the second training sees no new pairs.
     p, synth_s = run_cmd([dlm, "synth", "instructions", str(copy), "--teacher", "self", "--apply"], env, log,
-                         cwd=d)
+                         ok=(0, 2), cwd=d)
+    if p.returncode == 2 and "no synth additions accepted" not in p.stdout:
+        raise RuntimeError(f"dlm synth exited 2 (log: {log})")
     sections, pairs = count_pairs(copy)
     said = [line.strip() for line in (p.stdout + p.stderr).splitlines()
             if line.strip() and not re.search(r"warn|it/s\]|^\s*warnings\.", line, re.I)][-6:]

@@ -55,6 +55,7 @@ from dlmls import scores as scoresmod
 from dlmls import suggestions as sugmod
 from dlmls.core.document import Document
 from dlmls.store import Store, StoreError, document_sha256, utc_now
+from dlmls.worker import synth_plan as plan
 from dlmls.worker.errors import JobError
 
 
@@ -151,15 +152,10 @@ class FakeEngine:
             store = Store.for_id(info.dlm_id, job.dlm_home)
         except StoreError as exc:
             raise JobError("invalid_document", str(exc)) from exc
-        prose = [s for s in model.live_sections if s.type == "prose" and s.content.strip()]
-        if opts.sections is not None:
-            wanted = set(opts.sections)
-            prose = [s for s in prose if s.section_id in wanted]
-            if not prose:
-                raise JobError("invalid_document", "none of the requested sections is a prose section of the "
-                                                   "document now (it may have changed): synthesize again")
-        if not prose:
-            raise JobError("invalid_document", "the document has no prose to write questions about")
+        try:
+            prose = plan.prose_sections(model, opts.sections)
+        except ValueError as exc:
+            raise JobError("invalid_document", str(exc)) from exc
         self._work(job.job, job.text, "synth", report, cancelled)
         notes: list[str] = []
         if opts.teacher == "self":

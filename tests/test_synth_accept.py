@@ -163,6 +163,7 @@ def test_parse(generated, expected):
     ("What is Esk?", "### Q", "would read as .dlm syntax"),
     ("When was Esk founded?", "Esk was founded in 1742.", None),
     ("When was it founded?", "In 1742.", "a pronoun with nothing to refer to"),
+    ("Which name is this?", "Esk.", "a pronoun with nothing to refer to"),
 ])
 def test_artifacts(q, a, why):
     assert plan.artifact(q, a) == why
@@ -173,6 +174,8 @@ def test_grounding_and_duplicates():
     assert not plan.ungrounded("Esk was founded in 1742.", prose)
     assert plan.ungrounded("Esk was founded in 1811.", prose)  # a number the prose does not have
     assert plan.ungrounded("The crossing takes 2.5 hours.", prose)  # even a short one
+    assert plan.ungrounded_question("Which town was founded in 1811?", prose)
+    assert not plan.ungrounded_question("Which town was founded in 1742?", prose)
     assert plan.ungrounded("Esk is a village in Denmark on Bora Bora.", prose)
     t = plan.Target("0" * 16, "extraction", prose, 0)
     cands = [plan.Candidate(t, "When was Esk founded?", "In 1742."), plan.Candidate(t, "When was Esk  founded ?", "1742."),

@@ -293,7 +293,9 @@ def run(model: Any, tok: Any, targets: Sequence[plan.Target], prose_of: dict[str
                 c.verdict = "duplicate"
     if filter == "sway":
         for c in cands:
-            if c.verdict == "pending" and plan.ungrounded(c.answer, prose_of[c.target.section_id]):
+            prose = prose_of[c.target.section_id]
+            if c.verdict == "pending" and (plan.ungrounded(c.answer, prose)
+                                           or plan.ungrounded_question(c.question, prose)):
                 c.verdict = "ungrounded"
     t1 = time.perf_counter()
     if filter == "sway":

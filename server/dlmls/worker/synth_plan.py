@@ -49,6 +49,7 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from dlmls.scores import normalise
 
@@ -137,6 +138,23 @@ class Candidate:
     answerability: float | None = None
     judge: float | None = None
     drafted: bool = False  # the rule-drafted question (its span is its answer by construction), not a rewrite
+
+
+def prose_sections(model: Any, sections: Sequence[str] | None) -> list[Any]:
+    """The document model's non-empty prose sections to synthesize from (only `sections`, when given).
+
+    Raises ValueError saying why there is nothing to synthesize from.
+    """
+    prose = [s for s in model.live_sections if s.type == "prose" and s.content.strip()]
+    if sections is not None:
+        wanted = set(sections)
+        prose = [s for s in prose if s.section_id in wanted]
+        if not prose:
+            raise ValueError("none of the requested sections is a prose section of the document now (it may "
+                             "have changed): synthesize again")
+    if not prose:
+        raise ValueError("the document has no prose to write questions about")
+    return prose
 
 
 def sentences(prose: str) -> list[str]:
@@ -397,6 +415,8 @@ def draft_question(sentence: str, span: str, topic: str) -> str | None:
     tail = after[:cut.start()] if cut else after
     wh = wh_phrase(span, before)
     before = re.sub(r"\b(a|an|the)\s+$", "", before, flags=re.IGNORECASE)
+    if before.rstrip().endswith(","):
+        return None  # an appositive ("A cheaper model, the Pellucid Mini, ...") makes no question
     pronouns = r"\b(It|Its|He|His|She|Her|it|its|he|his|she|her)\b"
     if topic and re.match(r"(It|Its|He|His|She|Her)\b", sentence):
         # A sentence that opens with a pronoun is about the antecedent, and so is every later one.
@@ -417,8 +437,9 @@ MAX_ANSWER_WORDS = 14  # a brief answer; longer ones restate the whole sentence
 
 
 def span_answer(span: str) -> str:
-    """The span as an answer on its own ("Quillhaven.")."""
-    return span[:1].upper() + span[1:] + ("" if span.endswith((".", "!", "?")) else ".")
+    """The span as an answer on its own, verbatim as the prose spells it ("Quillhaven", "tram depot"):
+    the brief answer a user of "answer briefly" wants, in the prose's own tokens."""
+    return span
 
 
 def brief_answer(shaped: str, span: str, sentence: str) -> str | None:
@@ -461,7 +482,8 @@ def question_artifact(question: str) -> str | None:
         return "not a question"
     if len(_WORD.findall(question)) < 3:
         return "question too short"
-    if _PRONOUNS.search(question) and not re.match(r"(?i)how (long|much|many)\b.*\bit take", question):
+    if (_PRONOUNS.search(question) and not re.match(r"(?i)how (long|much|many)\b.*\bit take", question)) \
+            or re.search(r"(?i)\b(this|that|these|those)\?$", question):
         return "a pronoun with nothing to refer to"
     if _ARTIFACTS.search(question):
         return "talks about the text instead of its content"
@@ -490,6 +512,12 @@ def artifact(question: str, answer: str) -> str | None:
     if aw <= set(map(_stem, content_words(question))) | set(re.findall(r"\d[\d,.]*\d|\d", question)):
         return "answer restates the question"
     return None
+
+
+def ungrounded_question(question: str, prose: str) -> bool:
+    """Whether a question states a number the prose does not ("Which model holds 1.7 litres?")."""
+    numbers = {n.replace(",", "") for n in re.findall(r"\d[\d,.]*\d|\d", prose)}
+    return any(n.replace(",", "") not in numbers for n in re.findall(r"\d[\d,.]*\d|\d", question.rstrip("?")))
 
 
 def ungrounded(answer: str, prose: str) -> bool:

@@ -35,11 +35,12 @@ IGNORE = -100
 AUTO_LORA_R = 16
 AUTO_LORA_ALPHA = 32
 AUTO_LEARNING_RATE = 1e-3  # LoRA on a 135M model memorises a page in tens of steps at this rate, not at 2e-4
-TOKEN_BUDGET = 4000  # loss-bearing tokens to train on in all: a small document gets many passes, a big one few
+TOKEN_BUDGET = 8000  # loss-bearing tokens to train on in all: a small document gets many passes, a big one few
 MIN_AUTO_EPOCHS = 3
 MAX_AUTO_EPOCHS = 20
 COST_BUDGET = 30_000  # tokens through the model in all (≈ 3–4 minutes on two CPU cores) caps the passes
-PATIENCE = 2  # auto epochs stop after this many held-out evaluations without improvement
+PATIENCE = 3  # auto epochs stop after this many held-out evaluations without improvement
+MIN_HELD_OUT_TO_STOP = 3  # held-out pairs needed before their loss may stop training early
 AUTO_MICRO_BATCH = 4  # CPU: big enough to keep both cores' matmuls busy, small enough to pad little
 TARGET_EFFECTIVE_BATCH = 8  # DLM's `grad_accum: auto` aims at micro_batch × grad_accum = 8
 EVAL_BATCH = 8
@@ -100,7 +101,8 @@ def hyperparameters(training: dict[str, Any], adapter: str | None, options: Any,
         if "num_epochs" not in set_keys:
             h.auto_epochs = True
             chosen.append(f"epochs from a budget of {TOKEN_BUDGET} trained tokens ({MIN_AUTO_EPOCHS}–"
-                          f"{MAX_AUTO_EPOCHS}), stopping when the held-out loss stops improving")
+                          f"{MAX_AUTO_EPOCHS}), stopping when the held-out loss stops improving (with at least "
+                          f"{MIN_HELD_OUT_TO_STOP} held-out pairs)")
         if chosen:
             notes.append("unset in the frontmatter, chosen to learn a document of this size: " + "; ".join(chosen))
     for name in ("lora_r", "lora_alpha", "lora_dropout", "target_modules", "learning_rate", "num_epochs",
