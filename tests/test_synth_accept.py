@@ -133,6 +133,8 @@ def test_antecedents_and_drafted_questions():
     assert plan.draft_question("It was charted in 1684 by Idris Callowen.", "Idris Callowen", "Vellmora") == \
         "Vellmora was charted in 1684 by who?"
     assert plan.draft_question("No such span here.", "Esk", "") is None
+    assert plan.draft_question("He found it by accident while cleaning a still.", "accident", "Halvard Ossery") \
+        == "Halvard Ossery found it by what?"  # "it" is not the person (the draft is then dropped)
     # A thousands comma is not a clause boundary.
     assert plan.draft_question("It is an extinct volcano 1,212 metres tall, with a lake.", "extinct volcano",
                                "Mount Teskar") == "Mount Teskar is what 1,212 metres tall?"

@@ -133,7 +133,8 @@ class Candidate:
     target: Target
     question: str
     answer: str
-    verdict: str = "pending"  # accepted | artifact | duplicate | inconsistent | ungrounded | below_threshold | over_cap
+    # accepted | artifact | duplicate | inconsistent | ungrounded | below_threshold | over_cap
+    verdict: str = "pending"
     sway: float | None = None
     answerability: float | None = None
     judge: float | None = None
@@ -233,7 +234,8 @@ def spans(sentence: str, *, in_order: bool = False) -> list[str]:
             elif (j < n and bare == t and toks[j].lower() not in _NOT_IN_SPAN and toks[j][0].islower()
                   and not _NUMBER.fullmatch(toks[j].lower())):
                 j += 1  # its unit or what it counts
-                if j < n and toks[j - 1] == toks[j - 1].rstrip(".,;:") and toks[j].rstrip(".,;:") in _UNITS_CAPITALISED:
+                if (j < n and toks[j - 1] == toks[j - 1].rstrip(".,;:")
+                        and toks[j].rstrip(".,;:") in _UNITS_CAPITALISED):
                     j += 1
             start = i - 1 if i > 0 and toks[i - 1].lower() == "minus" else i
             found.append(("number", clean(toks[start:j])))
@@ -267,7 +269,8 @@ def spans(sentence: str, *, in_order: bool = False) -> list[str]:
         else:
             i += 1
     out: list[str] = []
-    for _kind, text in (found if in_order else sorted(found, key=lambda f: _SPAN_RANK[f[0]])):  # stable: sentence order within a kind
+    # sorted() is stable: sentence order within a kind.
+    for _kind, text in (found if in_order else sorted(found, key=lambda f: _SPAN_RANK[f[0]])):
         if text and text.lower() not in (o.lower() for o in out):
             out.append(text)
     return out
@@ -417,9 +420,12 @@ def draft_question(sentence: str, span: str, topic: str) -> str | None:
     before = re.sub(r"\b(a|an|the)\s+$", "", before, flags=re.IGNORECASE)
     if before.rstrip().endswith(","):
         return None  # an appositive ("A cheaper model, the Pellucid Mini, ...") makes no question
-    pronouns = r"\b(It|Its|He|His|She|Her|it|its|he|his|she|her)\b"
-    if topic and re.match(r"(It|Its|He|His|She|Her)\b", sentence):
-        # A sentence that opens with a pronoun is about the antecedent, and so is every later one.
+    opening = re.match(r"(It|Its|He|His|She|Her)\b", sentence)
+    if topic and opening:
+        # A sentence that opens with a pronoun is about the antecedent, and so is every later pronoun of
+        # the same kind ("He found it": "he" is the person, "it" is not).
+        pronouns = (r"\b(It|Its|it|its)\b" if opening.group(1) in ("It", "Its")
+                    else r"\b(He|His|She|Her|he|his|she|her)\b")
         def name(m: re.Match[str]) -> str:
             return f"{topic}'s" if m.group(1).lower() in ("its", "his", "her") else topic
         before, tail = re.sub(pronouns, name, before), re.sub(pronouns, name, tail)
