@@ -268,11 +268,12 @@ def run(model: Any, tok: Any, targets: Sequence[plan.Target], prose_of: dict[str
     from dlmls.scores import pair_key
 
     t0 = time.perf_counter()
-    say("synth", f"writing questions about {len(targets)} target(s)", step=0,
-        total=len(targets) * plan.SAMPLES_PER_TARGET)
+    drafts = sum(plan.draft_question(t.text, t.span, t.topic) is not None for t in targets)
+    say("synth", f"rewriting {drafts} drafted question(s) ({len(targets)} answer spans)", step=0,
+        total=drafts * plan.SAMPLES_PER_TARGET)
     cands, generated = candidates_for(
         model, tok, targets, temperature=temperature, seed=seed, cancelled=cancelled,
-        on_progress=lambda n, total: say("synth", f"{n}/{total} candidates", step=n, total=total))
+        on_progress=lambda n, total: say("synth", f"{n}/{total} rewrites", step=n, total=total))
     if filter != "none":
         # What the question alone gives away is filtered before answers cost generation time.
         for c in cands:
