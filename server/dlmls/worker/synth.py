@@ -197,16 +197,15 @@ def judge(model: Any, tok: Any, candidates: Sequence[plan.Candidate], prose_of: 
         c.judge = round(plan.judge_score(c.sway, c.answerability), 4)
 
 
-def candidates_for(model: Any, tok: Any, targets: Sequence[plan.Target], *, temperature: float, seed: int,
-                   cancelled: Callable[[], bool], on_progress: Progress) -> tuple[list[plan.Candidate], int]:
+def candidates_for(model: Any, tok: Any, drafted: Sequence[tuple[plan.Target, str]], *, temperature: float,
+                   seed: int, cancelled: Callable[[], bool],
+                   on_progress: Progress) -> tuple[list[plan.Candidate], int]:
     """Questions for every target (answers come later); (candidates, candidates generated).
 
-    Each target's question is drafted by rule (`plan.draft_question`), then the teacher rewrites the
+    Each target comes with its question drafted by rule (`plan.draft_question`); the teacher rewrites the
     draft in plain words, greedily and `SAMPLES_PER_TARGET - 1` more times sampled; the draft stays a
     candidate of its own (the judge decides between them).
     """
-    drafted = [(t, plan.draft_question(t.text, t.span, t.topic)) for t in targets]
-    drafted = [(t, d) for t, d in drafted if d]
     out = [plan.Candidate(t, d, "", drafted=True) for t, d in drafted]
     prompts = [plan.prompt(t, d) for t, d in drafted]
     total = len(prompts) * plan.SAMPLES_PER_TARGET
@@ -268,11 +267,11 @@ def run(model: Any, tok: Any, targets: Sequence[plan.Target], prose_of: dict[str
     from dlmls.scores import pair_key
 
     t0 = time.perf_counter()
-    drafts = sum(plan.draft_question(t.text, t.span, t.topic) is not None for t in targets)
-    say("synth", f"rewriting {drafts} drafted question(s) ({len(targets)} answer spans)", step=0,
-        total=drafts * plan.SAMPLES_PER_TARGET)
+    drafted = [(t, d) for t in targets if (d := plan.draft_question(t.text, t.span, t.topic))]
+    say("synth", f"rewriting {len(drafted)} drafted question(s) ({len(targets)} answer spans)", step=0,
+        total=len(drafted) * plan.SAMPLES_PER_TARGET)
     cands, generated = candidates_for(
-        model, tok, targets, temperature=temperature, seed=seed, cancelled=cancelled,
+        model, tok, drafted, temperature=temperature, seed=seed, cancelled=cancelled,
         on_progress=lambda n, total: say("synth", f"{n}/{total} rewrites", step=n, total=total))
     if filter != "none":
         # What the question alone gives away is filtered before answers cost generation time.

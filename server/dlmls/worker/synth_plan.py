@@ -98,6 +98,7 @@ _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
 _NUMBER_WORDS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
                  "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand "
                  "million").split()
+_NUMBER_TOKEN = re.compile(r"\d[\d,.]*\d|\d")  # "1,212", "2.5", "7": numbers as written
 _MONTHS = frozenset("January February March April May June July August September October November December".split())
 _NUMBER = re.compile(r"(?:\d[\d,]*(?:\.\d+)?|(?:{0})(?:-(?:{0}))?)".format("|".join(_NUMBER_WORDS)))
 _TOKEN = re.compile(r"\"[^\"]+\"|“[^”]+”|[A-Za-z0-9][A-Za-z0-9'’.,-]*[A-Za-z0-9]|[A-Za-z0-9]")
@@ -365,7 +366,6 @@ _HEAD_NOUNS = {"sea": "sea", "lake": "lake", "water": "lake", "mount": "mountain
                "vale": "village", "flats": "place", "point": "place", "tide": "festival", "medal": "medal",
                "institute": "institute", "university": "university", "controls": "firm", "labs": "company",
                "island": "island", "bay": "bay", "operation": "name"}
-_PREPOSITION_BEFORE = re.compile(r"\b(in|on|at|from|of|to|into|by|with|for|after)\s+(the\s+)?$", re.IGNORECASE)
 
 
 def wh_phrase(span: str, before: str) -> str:
@@ -512,24 +512,28 @@ def artifact(question: str, answer: str) -> str | None:
     a, q = normalise(answer).lower().rstrip(".?!"), normalise(question).lower().rstrip(".?!")
     if a == q or a in q:
         return "answer restates the question"
-    aw = set(map(_stem, content_words(answer))) | set(re.findall(r"\d[\d,.]*\d|\d", answer))
+    aw = set(map(_stem, content_words(answer))) | set(_NUMBER_TOKEN.findall(answer))
     if not aw:
         return "answer has no content"
-    if aw <= set(map(_stem, content_words(question))) | set(re.findall(r"\d[\d,.]*\d|\d", question)):
+    if aw <= set(map(_stem, content_words(question))) | set(_NUMBER_TOKEN.findall(question)):
         return "answer restates the question"
     return None
 
 
+def _new_numbers(text: str, prose: str) -> bool:
+    """Whether `text` states a number the prose does not (thousands commas aside)."""
+    numbers = {n.replace(",", "") for n in _NUMBER_TOKEN.findall(prose)}
+    return any(n.replace(",", "") not in numbers for n in _NUMBER_TOKEN.findall(text))
+
+
 def ungrounded_question(question: str, prose: str) -> bool:
     """Whether a question states a number the prose does not ("Which model holds 1.7 litres?")."""
-    numbers = {n.replace(",", "") for n in re.findall(r"\d[\d,.]*\d|\d", prose)}
-    return any(n.replace(",", "") not in numbers for n in re.findall(r"\d[\d,.]*\d|\d", question.rstrip("?")))
+    return _new_numbers(question.rstrip("?"), prose)
 
 
 def ungrounded(answer: str, prose: str) -> bool:
     """Whether the answer uses content words the prose does not (numbers must match exactly)."""
-    numbers = {n.replace(",", "") for n in re.findall(r"\d[\d,.]*\d|\d", prose)}
-    if any(n.replace(",", "") not in numbers for n in re.findall(r"\d[\d,.]*\d|\d", answer.rstrip("."))):
+    if _new_numbers(answer.rstrip("."), prose):
         return True  # "2.5 hours" when the prose says six
     vocab = {_stem(w) for w in content_words(prose)}
     words = content_words(answer)
