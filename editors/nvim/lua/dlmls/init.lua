@@ -80,6 +80,23 @@ local function execute(bufnr, command, extra, on_result, on_error)
   return true
 end
 
+--- `execute` for a command that answers {ok = true, ...} or {ok = false, kind, message}: `on_ok(result)`
+--- reports success; a refusal is notified as "<what> <kind>: <message>" at `level(result)` (default
+--- WARN); `done(result)` hears every outcome, a request error as {ok = false, kind = 'error'}.
+local function execute_job(bufnr, command, extra, what, on_ok, done, level)
+  return execute(bufnr, command, extra, function(result)
+    if type(result) == 'table' and result.ok then
+      on_ok(result)
+    elseif type(result) == 'table' then
+      notify(string.format('%s %s: %s', what, result.kind or 'failed', result.message or ''),
+        level and level(result) or vim.log.levels.WARN)
+    end
+    done(result)
+  end, function(err)
+    done({ ok = false, kind = 'error', message = err.message or vim.inspect(err) })
+  end)
+end
+
 --- Start (or reuse) the dlmls client for `bufnr`.
 function M.start(bufnr)
   bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
@@ -438,19 +455,13 @@ function M.synthesize(bufnr, opts)
   end
   local function run(section_id)
     local extra = section_id and { { sectionId = section_id } } or nil
-    execute(bufnr, 'dlmls.synthesize', extra, function(result)
-      if type(result) == 'table' and result.ok then
-        local notes = (result.notes and #result.notes > 0) and ('; ' .. table.concat(result.notes, '; ')) or ''
-        notify(string.format('%s staged (teacher %s, %s)%s%s', plural(result.staged or 0, 'suggested pair'),
-          tostring(result.teacher), tostring(result.teacherModel), notes,
-          (result.staged or 0) > 0 and ' — :DlmSuggestions lists them, :DlmAccept / :DlmReject' or ''))
-      elseif type(result) == 'table' then
-        local level = result.kind == 'cancelled' and vim.log.levels.INFO or vim.log.levels.WARN
-        notify(string.format('synthesis %s: %s', result.kind or 'failed', result.message or ''), level)
-      end
-      done(result)
-    end, function(err)
-      done({ ok = false, kind = 'error', message = err.message or vim.inspect(err) })
+    execute_job(bufnr, 'dlmls.synthesize', extra, 'synthesis', function(result)
+      local notes = (result.notes and #result.notes > 0) and ('; ' .. table.concat(result.notes, '; ')) or ''
+      notify(string.format('%s staged (teacher %s, %s)%s%s', plural(result.staged or 0, 'suggested pair'),
+        tostring(result.teacher), tostring(result.teacherModel), notes,
+        (result.staged or 0) > 0 and ' — :DlmSuggestions lists them, :DlmAccept / :DlmReject' or ''))
+    end, done, function(result)
+      return result.kind == 'cancelled' and vim.log.levels.INFO or vim.log.levels.WARN
     end)
   end
   if opts.document then
@@ -485,21 +496,13 @@ function M.review(action, bufnr, opts)
     fire('DlmReviewDone', { bufnr = bufnr, action = action, result = result })
   end
   local function run(spec, label)
-    execute(bufnr, command, { spec }, function(result)
-      if type(result) == 'table' and result.ok then
-        if action == 'accept' then
-          notify(string.format('accepted %s%s', plural(result.applied or 0, 'pair'), label or ''))
-        else
-          notify(string.format('rejected %s%s', plural(result.rejected or 0, 'pair'), label or ''))
-        end
-      elseif type(result) == 'table' then
-        notify(string.format('%s %s: %s', action, result.kind or 'failed', result.message or ''),
-          vim.log.levels.WARN)
+    execute_job(bufnr, command, { spec }, action, function(result)
+      if action == 'accept' then
+        notify(string.format('accepted %s%s', plural(result.applied or 0, 'pair'), label or ''))
+      else
+        notify(string.format('rejected %s%s', plural(result.rejected or 0, 'pair'), label or ''))
       end
-      done(result)
-    end, function(err)
-      done({ ok = false, kind = 'error', message = err.message or vim.inspect(err) })
-    end)
+    end, done)
   end
   if opts.all then
     run({ all = true })
