@@ -294,9 +294,11 @@ class Engine:
                              ("below_threshold", "below_threshold"), ("over_cap", "over_cap"),
                              ("accepted", "accepted")):
             counts[key] = sum(c.verdict == verdict for c in cands)
-        if timing.get("span_answers"):
-            notes.append(f"{timing['span_answers']} answer(s) are the span the question was drafted for: the "
-                         "teacher's own answer missed it, rambled or added facts")
+        if timing.get("statement_answers") or timing.get("span_answers"):
+            notes.append(f"answers: {timing.get('teacher_answers', 0)} the teacher's own, "
+                         f"{timing.get('statement_answers', 0)} the fact restated from the prose and "
+                         f"{timing.get('span_answers', 0)} the bare span (where the teacher's answer missed "
+                         "the span, was a fragment, rambled or used words the sentence does not)")
         seconds = time.perf_counter() - t0
         say("save", f"{len(staged)} of {timing['generated']} candidates kept; job took {seconds:.1f}s in all")
         return protocol.SynthResult(
@@ -459,12 +461,14 @@ class Engine:
 
             with host.active(name) as m:
                 evaluate = None
-                # One or two held-out pairs make the per-epoch loss noise: stopping on it cut a retrain
-                # on 19 new pairs to 12 of its steps (benchmarks/RESULTS.md); then the budget decides.
-                if h.auto_epochs and len(eval_rows) >= train.MIN_HELD_OUT_TO_STOP:
+                if h.auto_epochs and eval_rows:
                     def evaluate() -> float | None:
                         return train.eval_loss(m, eval_rows, pad_id, cancelled)
-                stats = train.run(m, params, rows, h, p, pad_id, on_step, cancelled, evaluate)
+                # One or two held-out pairs make the per-epoch loss noise: stopping on it cut a retrain
+                # on 19 new pairs to 12 of its steps (benchmarks/RESULTS.md); then the budget decides how
+                # long to train, and the held-out loss only which epoch's weights to keep.
+                stats = train.run(m, params, rows, h, p, pad_id, on_step, cancelled, evaluate,
+                                  may_stop=len(eval_rows) >= train.MIN_HELD_OUT_TO_STOP)
                 if stats.stopped_early:
                     notes.append(f"stopped after {stats.steps} of {p.total_steps} steps: the held-out loss "
                                  f"stopped improving")

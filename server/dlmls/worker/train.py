@@ -101,8 +101,8 @@ def hyperparameters(training: dict[str, Any], adapter: str | None, options: Any,
         if "num_epochs" not in set_keys:
             h.auto_epochs = True
             chosen.append(f"epochs from a budget of {TOKEN_BUDGET} trained tokens ({MIN_AUTO_EPOCHS}–"
-                          f"{MAX_AUTO_EPOCHS}), stopping when the held-out loss stops improving (with at least "
-                          f"{MIN_HELD_OUT_TO_STOP} held-out pairs)")
+                          f"{MAX_AUTO_EPOCHS}), keeping the epoch with the best held-out loss and stopping when "
+                          f"it stops improving (with at least {MIN_HELD_OUT_TO_STOP} held-out pairs)")
         if chosen:
             notes.append("unset in the frontmatter, chosen to learn a document of this size: " + "; ".join(chosen))
     for name in ("lora_r", "lora_alpha", "lora_dropout", "target_modules", "learning_rate", "num_epochs",
@@ -440,11 +440,12 @@ StepReport = Callable[[int, int, float, float, float], None]  # step, total, los
 
 def run(model: Any, params: list[Any], rows: Sequence[Row], h: Hyper, p: Plan, pad_id: int,
         on_step: StepReport, cancelled: Callable[[], bool],
-        evaluate: Callable[[], float | None] | None = None) -> TrainStats:
+        evaluate: Callable[[], float | None] | None = None, may_stop: bool = True) -> TrainStats:
     """Train `params` of `model` on `rows` for `p.total_steps` optimizer steps.
 
-    With `evaluate` (the held-out loss), it runs after every epoch; the weights of the best epoch are
-    kept, and training stops once `PATIENCE` evaluations in a row did not improve on it.
+    With `evaluate` (the held-out loss), it runs after every epoch and the weights of the best epoch
+    are kept; with `may_stop`, training also stops once `PATIENCE` evaluations in a row did not
+    improve on it.
     """
     import torch
     from transformers import get_scheduler
@@ -471,7 +472,7 @@ def run(model: Any, params: list[Any], rows: Sequence[Row], h: Hyper, p: Plan, p
                     best, stale = (loss_now, [x.detach().clone() for x in params]), 0
                 elif loss_now is not None:
                     stale += 1
-                    if stale >= PATIENCE:
+                    if may_stop and stale >= PATIENCE:
                         stats.stopped_early = True
                         break
             batches = micro_batches(rows, p.micro_batch_size, rng)
