@@ -3,9 +3,11 @@
 The same synthesis job (`Engine.synth` on a copy of a quality document, the
 base model as teacher so both runs start from the same weights) runs twice
 in one process: once as shipped (generation in left-padded batches of
-`synth.GEN_BATCH`, the judge in batches of `synth.JUDGE_BATCH`), once with
-both batch sizes set to 1 — the loop one would write first: one prompt, one
-`generate`, one scoring pass at a time. Throughput is candidates generated
+`synth.GEN_BATCH`, the judge in batches of `synth.JUDGE_BATCH`, the prompt
+prefix all rows share — the few-shot block, a section's prose — run once and
+its KV cache reused), once with both batch sizes set to 1 and no shared
+prefix — the loop one would write first: one whole prompt, one generation,
+one scoring pass at a time. Throughput is candidates generated
 and judged per minute of the job (questions written, answers shaped and the
 three teacher-forced passes of the judge all inside it). Greedy outputs are
 the same in both runs; sampled rewrites differ (the seed is per batch), so
@@ -37,9 +39,10 @@ def run(doc: Path, batch: int | None, threads: int) -> dict:
     from dlmls.worker import synth
     from dlmls.worker.engine import Engine
 
-    shipped = (synth.GEN_BATCH, synth.JUDGE_BATCH)
+    shipped = (synth.GEN_BATCH, synth.JUDGE_BATCH, synth.PREFIX_CACHE)
     if batch is not None:
         synth.GEN_BATCH = synth.JUDGE_BATCH = batch
+        synth.PREFIX_CACHE = False
     try:
         with tempfile.TemporaryDirectory() as tmp:
             copy = Path(tmp) / doc.name
@@ -54,7 +57,7 @@ def run(doc: Path, batch: int | None, threads: int) -> dict:
                              lambda p: None, lambda: False)
             seconds = time.perf_counter() - t0
     finally:
-        synth.GEN_BATCH, synth.JUDGE_BATCH = shipped
+        synth.GEN_BATCH, synth.JUDGE_BATCH, synth.PREFIX_CACHE = shipped
     judged = r.counts.get("accepted", 0) + r.counts.get("below_threshold", 0) + r.counts.get("over_cap", 0)
     return {"seconds": seconds, "generated": r.counts["generated"], "judged": judged,
             "accepted": r.counts["accepted"], "generate_s": r.generate_s, "judge_s": r.judge_s,
@@ -90,8 +93,9 @@ def main() -> None:
             "the teacher-forced judge (three passes each). Generation includes answer shaping.\n\n"
             + table(("loop", "candidates", "judged", "accepted", "generate", "judge", "whole job",
                      "candidates / min"),
-                    [row(f"batched (generate ×{synth.GEN_BATCH}, judge ×{synth.JUDGE_BATCH}, left padding)",
-                         batched), row("naive: one prompt / one pass at a time", naive)])
+                    [row(f"batched (generate ×{synth.GEN_BATCH}, judge ×{synth.JUDGE_BATCH}, left padding, "
+                             "shared prefix cached)",
+                         batched), row("naive: one whole prompt / one pass at a time", naive)])
             + f"\n\nBatched is **{batched['per_min'] / naive['per_min']:.1f}×** the naive loop's throughput.\n")
     print(body)
     if args.write:
