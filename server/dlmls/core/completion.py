@@ -26,15 +26,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from dlmls.core import registry, schema
 from dlmls.core.bodies import CHOSEN, PROMPT, REJECTED, A, Q
-from dlmls.core.document import Model
 from dlmls.core.fences import ADAPTER_NAME_RE, MINED_KEYS, SYNTH_KEYS
-from dlmls.core.sections import Section
 from dlmls.core.text import LineIndex, decode, normalize_newlines
 from dlmls.core.yaml_cursor import YamlContext, yaml_context
+
+if TYPE_CHECKING:  # only annotations: the language server imports this module before any document is open
+    from dlmls.core.document import Model
+    from dlmls.core.sections import Section
 
 DETAIL_CHARS: Final[int] = 60
 

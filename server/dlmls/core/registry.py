@@ -9,11 +9,9 @@ checks and hovers never need DLM or the network.
 
 from __future__ import annotations
 
-import csv
 import difflib
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 HF_PREFIX = "hf:"
 
@@ -36,6 +34,9 @@ class BaseModel:
 @lru_cache(maxsize=1)
 def models() -> dict[str, BaseModel]:
     """Every registry entry by key, in file order."""
+    import csv  # with importlib.resources, ~10 ms of imports: paid when the registry is first read, not at start-up
+    from importlib import resources
+
     text = resources.files("dlmls.core").joinpath("base_models.tsv").read_text(encoding="utf-8")
     out: dict[str, BaseModel] = {}
     for row in csv.DictReader(text.splitlines(), delimiter="\t"):

@@ -23,14 +23,13 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
-from dlmls.core import fixes as core_fixes
 from dlmls.core.problems import Range
 from dlmls.lsp.diagnostics import SOURCE
 from dlmls.lsp.positions import RangeConverter, code_point_column
-from dlmls.lsp.workspace import Entry
 
 if TYPE_CHECKING:
     from dlmls.lsp.context import ServerContext
+    from dlmls.lsp.workspace import Entry
 
 KIND = types.CodeActionKind.QuickFix
 KINDS = [KIND, types.CodeActionKind.Source, types.CodeActionKind.RefactorRewrite]  # advertised at initialize
@@ -39,6 +38,8 @@ Provider = Callable[[types.CodeActionParams], list[types.CodeAction]]
 
 def code_actions(entry: Entry, diagnostics: list[types.Diagnostic], encoding: str) -> list[types.CodeAction]:
     """Quick fixes for `diagnostics` (as the client sent them) on the open document `entry`."""
+    from dlmls.core import fixes as core_fixes
+
     doc = entry.document
     model = doc.model
     convert = RangeConverter(model, encoding)

@@ -20,12 +20,12 @@ from typing import TYPE_CHECKING
 from lsprotocol import types
 
 from dlmls.core import completion
-from dlmls.core.document import Document
 from dlmls.core.problems import Range
 from dlmls.lsp.hover import field_markdown
 from dlmls.lsp.positions import RangeConverter, code_point_column
 
 if TYPE_CHECKING:
+    from dlmls.core.document import Document
     from dlmls.lsp.context import ServerContext
 
 TRIGGER_CHARACTERS = [":", "#", " ", '"']

@@ -15,17 +15,18 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
-from dlmls.core.document import Document
-from dlmls.core.navigation import definition
 from dlmls.lsp.positions import RangeConverter, code_point_column
 
 if TYPE_CHECKING:
+    from dlmls.core.document import Document
     from dlmls.lsp.context import ServerContext
 
 
 def find_definition(doc: Document, uri: str, line: int, character: int, encoding: str,
                     links: bool = True) -> list[types.LocationLink] | list[types.Location] | None:
     """Where the name at an LSP position points (`character` counted in `encoding`)."""
+    from dlmls.core.navigation import definition
+
     model = doc.model
     target = definition(model, line, code_point_column(doc, line, character, encoding))
     if target is None:

@@ -43,16 +43,15 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 from pygls.uris import to_fs_path
 
-from dlmls.core.completion import declared_adapters
-from dlmls.core.crosscheck import CrossCache, crosscheck
-from dlmls.core.document import Model
 from dlmls.core.problems import Problem, Range, Severity, Stage
 from dlmls.lsp.positions import RangeConverter
-from dlmls.lsp.workspace import Entry
-from dlmls.store_reader import StoreReader
 
 if TYPE_CHECKING:
+    from dlmls.core.crosscheck import CrossCache
+    from dlmls.core.document import Model
     from dlmls.lsp.context import ServerContext
+    from dlmls.lsp.workspace import Entry
+    from dlmls.store_reader import StoreReader
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +80,8 @@ def adapter_problems(model: Model, reader: StoreReader, home: str | None) -> lis
     store = reader.store(home, dlm_id) if isinstance(dlm_id, str) else None
     if store is None:
         return []
+    from dlmls.core.completion import declared_adapters
+
     digest = None
     stale = []
     for adapter in list(declared_adapters(model)) or [None]:
@@ -173,7 +174,11 @@ class Publisher:
 
     def cross_problems(self, uri: str, model: Model) -> list[Problem]:
         """The cross-check problems of the open document `uri` at `model`."""
-        cache = self._cross.setdefault(uri, CrossCache())
+        from dlmls.core.crosscheck import CrossCache, crosscheck
+
+        cache = self._cross.get(uri)
+        if cache is None:
+            cache = self._cross[uri] = CrossCache()
         return crosscheck(model, document_dir(uri), self.exists, cache)
 
     def current_delay(self) -> float:

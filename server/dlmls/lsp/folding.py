@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
-from dlmls.core.document import Model
-from dlmls.core.sections import Section
 from dlmls.lsp.raw import RawJson
 from dlmls.lsp.workspace import PerDocument
 
 if TYPE_CHECKING:
+    from dlmls.core.document import Model
+    from dlmls.core.sections import Section
     from dlmls.lsp.context import ServerContext
 
 REGION = types.FoldingRangeKind.Region

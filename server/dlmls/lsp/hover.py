@@ -39,17 +39,17 @@ from lsprotocol import types
 
 from dlmls.core import registry, schema
 from dlmls.core.completion import declared_adapters, yaml_scalar
-from dlmls.core.document import Document, Model
 from dlmls.core.problems import Range
-from dlmls.core.sections import Section
 from dlmls.core.text import decode
 from dlmls.lsp.positions import RangeConverter
-from dlmls.scores import ScoreTable, pair_key
-from dlmls.store import Store
-from dlmls.store_reader import AdapterStatus, StoreReader
 
 if TYPE_CHECKING:
+    from dlmls.core.document import Document, Model
+    from dlmls.core.sections import Section
     from dlmls.lsp.context import ServerContext
+    from dlmls.scores import ScoreTable
+    from dlmls.store import Store
+    from dlmls.store_reader import AdapterStatus, StoreReader
 
 MARKER_LABELS = {"synth": "dlm-auto-synth", "mined": "dlm-auto-mined", "harvest": "dlm-auto-harvest"}
 MARKER_FIELDS = {
@@ -340,6 +340,8 @@ def scores_summary(section: Section, table: ScoreTable) -> str | None:
         return f"Scores: store unreadable: {table.problem}"
     if not table.by_key:
         return None
+    from dlmls.scores import pair_key
+
     found = [s for p in section.core.pairs if (s := table.get(pair_key(p.question, p.answer))) is not None]
     means = [f"mean {name} {_mean(vals)}" for name, vals in (
         ("judge", [s.judge for s in found if s.judge is not None]),
@@ -389,6 +391,8 @@ def _pair_hover(model: Model, section: Section, line: int, ctx: Context) -> tupl
     if table.problem is not None:
         text = f"**{label}** · scores: store unreadable: {table.problem}"
     else:
+        from dlmls.scores import pair_key
+
         score = table.get(pair_key(pair.question, pair.answer))
         if score is None:
             return None  # nothing recorded: plain text keeps no hover

@@ -8,11 +8,15 @@ result, keeps a diagnostics run independent of the document's size.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from lsprotocol import types
 
-from dlmls.core.document import Document, Model
-from dlmls.core.problems import Range
 from dlmls.core.text import decode
+
+if TYPE_CHECKING:
+    from dlmls.core.document import Document, Model
+    from dlmls.core.problems import Range
 
 UTF8, UTF16, UTF32 = "utf-8", "utf-16", "utf-32"
 

@@ -15,17 +15,18 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
-from dlmls.core.document import Document
-from dlmls.core.navigation import selection_ranges
 from dlmls.lsp.positions import RangeConverter, code_point_column
 
 if TYPE_CHECKING:
+    from dlmls.core.document import Document
     from dlmls.lsp.context import ServerContext
 
 
 def selection_range(doc: Document, line: int, character: int, encoding: str,
                     convert: RangeConverter | None = None) -> types.SelectionRange:
     """The selection chain at an LSP position, innermost range first (parents outward)."""
+    from dlmls.core.navigation import selection_ranges
+
     model = doc.model
     convert = convert or RangeConverter(model, encoding)
     chain = selection_ranges(model, line, code_point_column(doc, line, character, encoding))

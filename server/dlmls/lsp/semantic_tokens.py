@@ -30,17 +30,17 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-import tree_sitter
-import tree_sitter_dlm
 from lsprotocol import types
 
-from dlmls.core.document import Document, Model
 from dlmls.core.text import decode
 from dlmls.lsp.positions import column
 from dlmls.lsp.raw import RawJson
 from dlmls.lsp.workspace import PerDocument
 
 if TYPE_CHECKING:
+    import tree_sitter
+
+    from dlmls.core.document import Document, Model
     from dlmls.lsp.context import ServerContext
 
 TOKEN_TYPES = ["keyword", "decorator", "property", "string", "operator", "comment"]
@@ -67,7 +67,11 @@ Token = tuple[int, int, int, int]  # line, code-point column, code-point length,
 def _compiled() -> tree_sitter.Query:
     global _query
     if _query is None:
-        _query = tree_sitter.Query(tree_sitter.Language(tree_sitter_dlm.language()), _QUERY)
+        import tree_sitter
+
+        from dlmls.core.document import LANGUAGE
+
+        _query = tree_sitter.Query(LANGUAGE, _QUERY)
     return _query
 
 
@@ -110,6 +114,8 @@ class _Lines:
 
 def _tree_tokens(doc: Document, lines: _Lines, start_byte: int, end_byte: int) -> list[Token]:
     """Tokens of the tree nodes in bytes [start_byte, end_byte), unsorted."""
+    import tree_sitter
+
     model = doc.model
     cursor = tree_sitter.QueryCursor(_compiled())
     cursor.set_byte_range(start_byte, end_byte)

@@ -19,7 +19,8 @@ import os
 import stat
 import sys
 import threading
-from typing import Any, BinaryIO
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import msgspec
 from lsprotocol import types
@@ -48,7 +49,9 @@ from dlmls.lsp import (
 )
 from dlmls.lsp.positions import encoding_name
 from dlmls.lsp.raw import RawJson
-from dlmls.store_reader import StoreReader
+
+if TYPE_CHECKING:
+    from dlmls.store_reader import StoreReader
 
 log = logging.getLogger(__name__)
 
@@ -131,7 +134,13 @@ class DlmLanguageServer(LanguageServer):
                          text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
         self.documents = workspace.DocumentStore()
         self.diagnostics: diagnostics.Publisher | None = None
-        self.store_reader = StoreReader()  # cached, read-only views of adapter stores (hover, diagnostics)
+
+    @cached_property
+    def store_reader(self) -> StoreReader:
+        """Cached, read-only views of adapter stores (hover, diagnostics), made when a document first needs one."""
+        from dlmls.store_reader import StoreReader
+
+        return StoreReader()
 
     def _start_io_async(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
         """Serve stdio with stdin read by the event loop itself.

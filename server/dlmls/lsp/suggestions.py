@@ -29,17 +29,17 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 from pygls.uris import to_fs_path
 
-from dlmls import review
-from dlmls.core import accept
-from dlmls.core.document import Document, Model
 from dlmls.lsp import code_actions
 from dlmls.lsp.positions import RangeConverter
-from dlmls.lsp.workspace import Entry, PerDocument
-from dlmls.store import Store
+from dlmls.lsp.workspace import PerDocument
 from dlmls.suggestions import SuggestionTable
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the rest loads with the first document that asks (start-up imports only what initialize needs)
+    from dlmls.core import accept
+    from dlmls.core.document import Model
     from dlmls.lsp.context import ServerContext
+    from dlmls.lsp.workspace import Entry
+    from dlmls.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +90,8 @@ class SuggestionService:
         if slot and slot[0].version == entry.version and slot[0].table is table and slot[0].store == store:
             return slot[0]
         if any(s.state == "pending" for s in table.by_id.values()):
+            from dlmls import review
+
             placements = tuple(review.pending_placements(model, table))
         else:
             placements = ()  # nothing to place: skip hashing every pair of the document
@@ -114,6 +116,8 @@ class SuggestionService:
 
     async def accept(self, uri: str, spec: Any) -> dict[str, Any]:
         """Insert the chosen suggestions into the open document with one versioned `workspace/applyEdit`."""
+        from dlmls import review
+
         picked = _parse_spec(spec)
         if isinstance(picked, str):
             return self._refuse("invalid_arguments", picked)
@@ -162,6 +166,9 @@ class SuggestionService:
 
     def reject(self, uri: str, spec: Any) -> dict[str, Any]:
         """Record the chosen suggestions as rejected: never suggested again."""
+        from dlmls import review
+        from dlmls.core.document import Document
+
         picked = _parse_spec(spec)
         if isinstance(picked, str):
             return self._refuse("invalid_arguments", picked)
@@ -206,6 +213,8 @@ class SuggestionService:
         found = self.pending(entry)
         if not found.placements:
             return []
+        from dlmls.core import accept
+
         model = entry.document.model
         first, last = params.range.start.line, params.range.end.line
         out: list[types.CodeAction] = []
@@ -253,6 +262,8 @@ def workspace_edit(uri: str, version: int, model: Model, edits: list[accept.Inse
 
 def suggestion_json(model: Model, p: accept.Placement, convert: RangeConverter) -> dict[str, Any]:
     """One suggestion as `dlmls/suggestions` lists it (docs/lsp-api.md)."""
+    from dlmls.core import accept
+
     s = p.suggestion
     position = preview = None
     if p.at is not None:

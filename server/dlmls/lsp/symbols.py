@@ -21,14 +21,14 @@ from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
-from dlmls.core.document import Model
 from dlmls.core.problems import Range
-from dlmls.core.sections import Section
 from dlmls.lsp.positions import RangeConverter
 from dlmls.lsp.raw import RawJson
 from dlmls.lsp.workspace import PerDocument
 
 if TYPE_CHECKING:
+    from dlmls.core.document import Model
+    from dlmls.core.sections import Section
     from dlmls.lsp.context import ServerContext
 
 DETAIL_CHARS = 60

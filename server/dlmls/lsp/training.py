@@ -44,7 +44,6 @@ from lsprotocol import types
 from pygls.uris import to_fs_path
 
 from dlmls import protocol
-from dlmls.core.document import Document
 from dlmls.core.problems import Severity
 from dlmls.jobs import JobFailed, Jobs, format, worker_command
 from dlmls.lsp import code_actions as actions
@@ -170,6 +169,8 @@ class Training:
 
     def snapshot(self, uri: str) -> Snapshot | str:
         """The document's text now (the open buffer, else the file), or why there is none."""
+        from dlmls.core.document import Document
+
         path = to_fs_path(uri) or ""
         name = PurePath(path).name if path else uri
         entry = self.server.documents.get(uri)

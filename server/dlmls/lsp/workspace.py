@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 
 from lsprotocol import types
 
-from dlmls.core.document import Document
 from dlmls.lsp.positions import UTF16
 
 if TYPE_CHECKING:
+    from dlmls.core.document import Document
     from dlmls.lsp.context import ServerContext
 
 log = logging.getLogger(__name__)
@@ -60,6 +60,8 @@ class DocumentStore:
 
     def open(self, uri: str, version: int, text: str) -> Entry:
         """Start tracking `uri` with its full text."""
+        from dlmls.core.document import Document  # the parser and the model load with the first document
+
         entry = self._entries[uri] = Entry(uri, version, Document(text))
         self._notify(uri, entry)
         return entry

@@ -1,0 +1,87 @@
+"""Start-up: `initialize` loads what answering it needs and nothing else.
+
+An editor waits for the `initialize` result before it sends anything, and
+most of `dlmls serve`'s start-up was importing the core (tree-sitter, the
+YAML reader, the store, the quick fixes) that no feature needs until a
+document is open. The check runs in a fresh interpreter: the server is
+created and fed a real `initialize` request (then, to show the deferred
+modules do load and work, a `didOpen`), and the modules loaded at each
+point are compared.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+
+# Modules no part of `initialize` needs: the document model and its parser, the YAML reader,
+# quick fixes, completion's and navigation's logic, the store and its readers.
+DEFERRED = (
+    "tree_sitter",
+    "tree_sitter_dlm",
+    "yaml",
+    "dlmls.core.document",
+    "dlmls.core.frontmatter",
+    "dlmls.core.sections",
+    "dlmls.core.fixes",
+    "dlmls.core.navigation",
+    "dlmls.core.crosscheck",
+    "dlmls.core.accept",
+    "dlmls.store",
+    "dlmls.store_reader",
+    "dlmls.review",
+)
+
+SCRIPT = textwrap.dedent("""
+    import asyncio, json, sys
+    from dlmls.lsp.server import create_server
+
+    DEFERRED = {deferred!r}
+    out = []
+
+    class Writer:
+        def write(self, data):
+            out.append(data)
+        def close(self):
+            pass
+
+    def loaded():
+        return [m for m in DEFERRED if m in sys.modules]
+
+    def send(server, message):
+        raw = json.dumps(message)
+        server.protocol.handle_message(json.loads(raw, object_hook=server.protocol.structure_message))
+
+    async def main():
+        server = create_server()
+        server.protocol.set_writer(Writer())
+        send(server, {{"jsonrpc": "2.0", "id": 1, "method": "initialize",
+                      "params": {{"processId": None, "rootUri": None, "capabilities": {{}}}}}})
+        await asyncio.sleep(0.05)
+        answered = any(b'"capabilities"' in chunk for chunk in out)
+        after_initialize = loaded()
+        send(server, {{"jsonrpc": "2.0", "method": "initialized", "params": {{}}}})
+        send(server, {{"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {{"textDocument": {{
+            "uri": "untitled:a.dlm", "languageId": "dlm", "version": 1,
+            "text": "---\\ndlm_id: x\\n---\\n::bogus::\\n"}}}}}})
+        await asyncio.sleep(0.2)
+        published = any(b"publishDiagnostics" in chunk for chunk in out)
+        print(json.dumps({{"answered": answered, "after_initialize": after_initialize,
+                          "after_open": loaded(), "published": published}}))
+
+    asyncio.run(main())
+""")
+
+
+def test_initialize_defers_the_core():
+    r = subprocess.run([sys.executable, "-c", SCRIPT.format(deferred=DEFERRED)],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    got = json.loads(r.stdout.strip().splitlines()[-1])
+    assert got["answered"], "no initialize result"
+    assert got["after_initialize"] == []
+    # The deferred modules load on first use, and the document gets its diagnostics.
+    assert got["published"]
+    assert "dlmls.core.document" in got["after_open"] and "tree_sitter" in got["after_open"]
