@@ -121,6 +121,34 @@ async def test_whole_text_change_and_close(client: LanguageClient):
     assert await wait_published(client, uri, None) == []
 
 
+async def test_whole_text_changes_match_a_fresh_open(client: LanguageClient):
+    # A client syncing full text sends the whole document per keystroke; the server diffs it into
+    # one ranged edit. Whatever the change, the diagnostics (UTF-16 ranges included) must be those
+    # of the same text opened fresh.
+    uri = "file:///tmp/full-sync.dlm"
+    open_document(client, uri, DOC)
+    await wait_published(client, uri, 1)
+    texts = [
+        DOC,  # the same text
+        DOC.replace("bogus", "bogux"),  # one character, after astral characters
+        "x" + DOC,  # at the start
+        DOC + "\n::instruction#::\n### Q\nq\n### A\na\n",  # at the end
+        DOC.replace("😀", "😁"),  # an astral character sharing three of its four bytes
+        DOC.replace("\n", "\r\n"),
+        "",
+        DOC,
+    ]
+    for i, text in enumerate(texts):
+        version = i + 2
+        client.text_document_did_change(types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)]))
+        got = spans(await wait_published(client, uri, version))
+        fresh = f"file:///tmp/full-sync-fresh-{i}.dlm"
+        open_document(client, fresh, text)
+        assert got == spans(await wait_published(client, fresh, 1)), repr(text[:40])
+
+
 def _cases(accepted: bool) -> list[Path]:
     out = []
     for case in sorted((CONFORMANCE / "expected").glob("*.json")):

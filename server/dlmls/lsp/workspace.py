@@ -3,8 +3,9 @@
 Each open URI keeps one `dlmls.core.document.Document`, so a keystroke is an
 incremental re-parse and re-analysis rather than a rebuild: with incremental
 sync every change range is turned into byte offsets (in the negotiated
-position encoding) and handed to `Document.edit`; a whole-text change is a
-`Document.replace`. Each entry remembers the LSP version it reflects, so
+position encoding) and handed to `Document.edit`; a whole-text change (clients
+that sync full text send one per keystroke) goes to `Document.update`, which
+diffs it against the current text and makes the same single ranged edit. Each entry remembers the LSP version it reflects, so
 results computed from it can be tagged and dropped when stale. Other
 features learn about changes by subscribing here rather than registering
 the same notifications (pygls allows one handler per method).
@@ -81,7 +82,7 @@ class DocumentStore:
                 end = doc.offset_at(change.range.end.line, change.range.end.character, encoding)
                 doc.edit(start, max(start, end), change.text)
             else:
-                doc.replace(change.text)
+                doc.update(change.text)
         entry.version = version
         self._notify(uri, entry)
         return entry
