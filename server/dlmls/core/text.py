@@ -144,3 +144,33 @@ def encoding_problems(src: bytes, index: LineIndex) -> list[Problem]:
             )
             pos = end
     return problems
+
+
+REPLACEMENT = "\ufffd".encode()  # U+FFFD, what editors show for bytes they cannot decode
+
+
+def file_encoding_problem(file_bytes: bytes) -> Problem | None:
+    """DLM001 for an editor buffer read from a file that is not valid UTF-8; None when the file is valid.
+
+    An editor opening such a file shows each undecodable byte sequence as
+    U+FFFD and sends the server that text, so the buffer itself is valid and
+    the model never sees the bad bytes; and saving writes the U+FFFD
+    characters back in their place. The language server calls this, with the
+    bytes on disk, only when the buffer holds a U+FFFD. The range is where
+    the first bad byte is in the file (the same place in the buffer until an
+    edit above it moves it).
+    """
+    try:
+        file_bytes.decode("utf-8")
+        return None
+    except UnicodeDecodeError as exc:
+        start, reason = exc.start, exc.reason
+    line, col = LineIndex(file_bytes).position(start)
+    bad = file_bytes[start:start + 1].hex()
+    return Problem(
+        "DLM001", Severity.ERROR, Range(line, col, line, col + 1),
+        f"the file on disk is not valid UTF-8: its first bad byte (0x{bad}, {reason}) is at line {line + 1}, "
+        f"column {col + 1} (byte {start}); the editor shows undecodable bytes as U+FFFD, and saving will "
+        "replace them with U+FFFD for good. DLM reads .dlm files as strict UTF-8",
+        Stage.PARSE, {"byte": start, "file": True},
+    )

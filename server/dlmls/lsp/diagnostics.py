@@ -44,6 +44,7 @@ from lsprotocol import types
 from pygls.uris import to_fs_path
 
 from dlmls.core.problems import Problem, Range, Severity, Stage
+from dlmls.core.text import REPLACEMENT, file_encoding_problem
 from dlmls.lsp.positions import RangeConverter
 
 if TYPE_CHECKING:
@@ -171,6 +172,34 @@ class Publisher:
         self._cross: dict[str, CrossCache] = {}
         self._json: dict[str, JsonCache] = {}
         self.exists = CachedExists()
+        self._files: dict[str, tuple[tuple[int, int], Problem | None]] = {}  # uri -> ((mtime, size), DLM001)
+
+    def file_problems(self, uri: str, model: Model) -> list[Problem]:
+        """DLM001 when the buffer shows U+FFFD because the file behind it is not valid UTF-8.
+
+        The client decodes the file, so the buffer never holds the bad bytes
+        `dlmls check` reports; a U+FFFD in the text is the trace they leave.
+        Only then is the file read, and its answer kept until its size or
+        modification time changes (a save that writes the U+FFFD back makes
+        it valid, and the error goes).
+        """
+        if REPLACEMENT not in model.source:
+            return []
+        path = to_fs_path(uri) if uri.startswith("file:") else None
+        try:
+            st = os.stat(path or "")
+        except OSError:
+            return []
+        key = (st.st_mtime_ns, st.st_size)
+        hit = self._files.get(uri)
+        if hit is None or hit[0] != key:
+            try:
+                with open(path or "", "rb") as f:
+                    hit = (key, file_encoding_problem(f.read()))
+            except OSError:
+                return []
+            self._files[uri] = hit
+        return [hit[1]] if hit[1] is not None else []
 
     def cross_problems(self, uri: str, model: Model) -> list[Problem]:
         """The cross-check problems of the open document `uri` at `model`."""
@@ -201,6 +230,7 @@ class Publisher:
             pending.cancel()
         if entry is None:
             self._cross.pop(uri, None)
+            self._files.pop(uri, None)
             self._json.pop(uri, None)
             self.server.text_document_publish_diagnostics(
                 types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
@@ -232,7 +262,10 @@ class Publisher:
         convert = RangeConverter(model, self.server.position_encoding)
         extra = adapter_problems(model, self.server.store_reader, self.server.dlm_home)
         extra += self.cross_problems(uri, model)
-        problems = heapq.merge(model.problems, extra, key=lambda p: (p.range.start_line, p.range.start_col))
+        extra += self.file_problems(uri, model)
+        position = lambda p: (p.range.start_line, p.range.start_col)  # noqa: E731
+        extra.sort(key=position)
+        problems = heapq.merge(model.problems, extra, key=position)
         diagnostics = self._json.setdefault(uri, JsonCache()).convert(problems, convert)
         self.server.protocol.notify_json(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS,
                                          {"uri": uri, "version": entry.version, "diagnostics": diagnostics})
@@ -240,5 +273,11 @@ class Publisher:
 
 def register(server: ServerContext) -> None:
     """Publish diagnostics whenever an open document changes."""
-    server.diagnostics = Publisher(server)
-    server.documents.subscribe(server.diagnostics.on_change)
+    publisher = server.diagnostics = Publisher(server)
+    server.documents.subscribe(publisher.on_change)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+    def did_save(params: types.DidSaveTextDocumentParams) -> None:
+        # The file on disk changed: what the buffer says about it (DLM001 for a file that was not
+        # UTF-8, missing files) may have too.
+        publisher.refresh(params.text_document.uri)
