@@ -149,31 +149,17 @@ def test_round_trip_and_answer_shaping():
     assert plan.shape("Quillhaven. It lies on the eastern shore.") == "Quillhaven."
 
 
-def test_statement_answers_restate_the_fact_in_the_prose_words():
-    assert plan.statement("Its base is made of recycled cork.", "base", "Pellucid K7") == \
-        "Pellucid K7's base is made of recycled cork."
-    # From the last ", and" clause; a possessive of the sentence's own subject becomes "the".
-    assert plan.statement("Its headquarters is a tram depot on Juniper Lane, and the company employs 214 people.",
-                          "214 people", "Orvane Labs") == "The company employs 214 people."
-    assert plan.statement("The K7 sold 62,000 units in its first year and costs 89 euros.", "62,000 units",
-                          "Orvane") == "The K7 sold 62,000 units in the first year."
-    assert plan.statement("A cheaper model, the Pellucid Mini, holds 0.8 litres.", "Pellucid Mini", "") is None
-    long = "It " + " ".join(["very"] * 30) + " slowly crossed the Sorrel Sea."
-    assert plan.statement(long, "Sorrel Sea", "Vellmora") is None  # a run-on: the span stands alone
-    assert plan.statement("No such span here.", "Esk", "") is None
-
-
 def test_a_lone_word_before_its_object_is_a_verb_not_an_answer():
     assert "sold" not in plan.spans("The K7 sold 62,000 units in its first year.")
     assert not [x for x in plan.spans("The island won the regatta twice.") if x.endswith("won")]
 
 
-def test_brief_answer_keeps_a_grounded_sentence_and_asks_for_a_statement_otherwise():
+def test_brief_answer_keeps_a_grounded_answer_and_falls_back_to_the_span():
     sentence = "Tamsin Okonkwo-Reyes founded Orvane Labs in 2009."
-    assert plan.brief_answer("Tamsin Okonkwo-Reyes founded it in 2009.", "2009", sentence) == \
-        "Tamsin Okonkwo-Reyes founded it in 2009."
-    assert plan.brief_answer("2009.", "2009", sentence) == ""  # a fragment: the statement is written instead
-    assert plan.brief_answer("Tamsin Okonkwo-Reyes, the CEO, founded it in 2009.", "2009", sentence) == ""
+    assert plan.brief_answer("It was founded in 2009.", "2009", sentence) == "It was founded in 2009."
+    long = "Orvane Labs was founded in 2009 by Tamsin Okonkwo-Reyes, who founded Orvane Labs in the year 2009."
+    assert plan.brief_answer(long, "2009", sentence) == "2009"  # rambles: the span alone
+    assert plan.brief_answer("It was founded in 2009 by the CEO Bob Vance.", "2009", sentence) == "2009"
     assert plan.brief_answer("It was founded in 1991.", "2009", sentence) is None
 
 

@@ -294,11 +294,9 @@ class Engine:
                              ("below_threshold", "below_threshold"), ("over_cap", "over_cap"),
                              ("accepted", "accepted")):
             counts[key] = sum(c.verdict == verdict for c in cands)
-        if timing.get("statement_answers") or timing.get("span_answers"):
-            notes.append(f"answers: {timing.get('teacher_answers', 0)} the teacher's own, "
-                         f"{timing.get('statement_answers', 0)} the fact restated from the prose and "
-                         f"{timing.get('span_answers', 0)} the bare span (where the teacher's answer missed "
-                         "the span, was a fragment, rambled or used words the sentence does not)")
+        if timing.get("span_answers"):
+            notes.append(f"{timing['span_answers']} answer(s) are the span the question was drafted for: the "
+                         "teacher's own answer missed it, rambled or added facts")
         seconds = time.perf_counter() - t0
         say("save", f"{len(staged)} of {timing['generated']} candidates kept; job took {seconds:.1f}s in all")
         return protocol.SynthResult(

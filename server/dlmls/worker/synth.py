@@ -269,11 +269,11 @@ def judge(model: Any, tok: Any, candidates: Sequence[plan.Candidate], prose_of: 
                 and d.target.index != c.target.index] or [d.question for d in pending if d.target != c.target]
         return rng.choice(pool) if pool else "What is this about?"
 
-    closed = [Example("chat", prompt=c.question, answer=c.core or c.answer, system=system) for c in pending]
+    closed = [Example("chat", prompt=c.question, answer=c.answer, system=system) for c in pending]
     opened = [Example("chat", prompt=open_book(prose_of[c.target.section_id], c.question),
-                      answer=c.core or c.answer, system=system) for c in pending]
+                      answer=c.answer, system=system) for c in pending]
     others = [Example("chat", prompt=open_book(prose_of[c.target.section_id], other_question(c)),
-                      answer=c.core or c.answer, system=system) for c in pending]
+                      answer=c.answer, system=system) for c in pending]
     total = 3 * len(pending)
     done = [0]
 
@@ -322,19 +322,17 @@ def candidates_for(model: Any, tok: Any, drafted: Sequence[tuple[plan.Target, st
 
 
 def shape_answers(model: Any, tok: Any, candidates: Sequence[plan.Candidate], system: str | None,
-                  cancelled: Callable[[], bool], on_progress: Progress, *, round_trip: bool = True) -> dict[str, int]:
+                  cancelled: Callable[[], bool], on_progress: Progress, *, round_trip: bool = True) -> int:
     """Answer every pending candidate's question briefly with its target sentence in front of the
-    teacher. The teacher's answer stays when it is a short sentence stating the span in the sentence's
-    words (`plan.brief_answer`); otherwise the answer is the fact as a statement in the prose's words
-    (`plan.statement`), or the span alone when that runs on. A rewritten question whose answer misses
-    its span is "inconsistent" (with `round_trip`; without, it too gets the statement).
+    teacher. Where that answer rambles, or misses the span of a drafted question, the span itself is
+    the answer; a rewritten question whose answer misses its span is "inconsistent" (with
+    `round_trip`; without, it too gets the span).
 
-    Returns how many answers are the teacher's, statements, and bare spans.
+    Returns how many answers are the span.
     """
-    counts = {"teacher_answers": 0, "statement_answers": 0, "span_answers": 0}
     pending = [c for c in candidates if c.verdict == "pending"]
     if not pending:
-        return counts
+        return 0
     # The target sentence(s), not the whole section, in front of the teacher: measured here, the 135M
     # model given the whole section mostly repeated its first sentence whatever was asked.
     prompts = [train.render_prompt(tok, train.chat_messages(Example(
@@ -342,22 +340,16 @@ def shape_answers(model: Any, tok: Any, candidates: Sequence[plan.Candidate], sy
         for c in pending]
     got = generate(model, tok, prompts, sample=False, temperature=0.0, seed=0, max_new_tokens=plan.ANSWER_TOKENS,
                    cancelled=cancelled, on_batch=on_progress)
+    fallback = 0
     for c, text in zip(pending, got, strict=True):
         answer = plan.brief_answer(plan.shape(text), c.target.span, c.target.text)
         if answer is None and not c.drafted and round_trip:
             c.verdict = "inconsistent"
             c.answer = plan.shape(text)
             continue
-        if answer:
-            c.answer = answer
-            counts["teacher_answers"] += 1
-            continue
-        stated = plan.statement(c.target.text, c.target.span, c.target.topic)
-        # The judge scores the span: the rest of a statement restates the question, which the model
-        # copies with or without the prose, and would water down the per-token margins.
-        c.answer, c.core = stated or plan.span_answer(c.target.span), plan.span_answer(c.target.span)
-        counts["statement_answers" if stated else "span_answers"] += 1
-    return counts
+        c.answer = answer or plan.span_answer(c.target.span)
+        fallback += c.answer == plan.span_answer(c.target.span)
+    return fallback
 
 
 def run(model: Any, tok: Any, targets: Sequence[plan.Target], prose_of: dict[str, str], *, system: str | None,
@@ -387,7 +379,7 @@ def run(model: Any, tok: Any, targets: Sequence[plan.Target], prose_of: dict[str
         plan.mark_duplicates(cands, existing)
     n = sum(c.verdict == "pending" for c in cands)
     say("synth", f"answering {n} question(s) with their sentence in front of the teacher", step=0, total=n)
-    shaped = shape_answers(model, tok, cands, system, cancelled,
+    fallback = shape_answers(model, tok, cands, system, cancelled,
                              lambda k, total: say("synth", f"{k}/{total} answers", step=k, total=total),
                              round_trip=filter != "none")
     gen_s = time.perf_counter() - t0
@@ -413,4 +405,4 @@ def run(model: Any, tok: Any, targets: Sequence[plan.Target], prose_of: dict[str
         plan.apply_threshold(cands, threshold)
     judge_s = time.perf_counter() - t1
     plan.select(cands, per_section, max_pairs)
-    return cands, {"generated": generated, "generate_s": gen_s, "judge_s": judge_s, **shaped}
+    return cands, {"generated": generated, "generate_s": gen_s, "judge_s": judge_s, "span_answers": fallback}
