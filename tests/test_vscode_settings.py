@@ -5,8 +5,10 @@ defaults: the extension sends every `dlmls.<name>` property that is not its own
 (`dlmls.server.*`, `dlmls.trace.*`) to the server, under `"dlmls"`. These
 tests read package.json and check each of those against
 `dlmls.lsp.settings`: the same names as `NAMES`, defaults that parse to
-`Settings()`'s defaults, and JSON schema types (and bounds) that accept what
-the server's converters accept and nothing they reject. No editor, no Node.
+`Settings()`'s defaults, and JSON schema types, enums and bounds that accept
+what the server's converters accept and nothing they reject. Dotted names
+(`synthesis.teacher`) travel nested (`{"synthesis": {"teacher": …}}`), as
+the extension sends them. No editor, no Node.
 """
 
 from __future__ import annotations
@@ -26,9 +28,11 @@ CLIENT_PREFIXES = ("server.", "trace.")  # the extension's own settings (src/ext
 SERVER = {key.removeprefix(f"{SECTION}."): schema for key, schema in PROPERTIES.items()
           if key.startswith(f"{SECTION}.") and not key.removeprefix(f"{SECTION}.").startswith(CLIENT_PREFIXES)}
 
-# One value of each JSON type, as VS Code would send it.
+# One value of each JSON type, as VS Code would send it (numbers inside every setting's bounds).
 SAMPLES = {"string": "python3 -m dlmls.worker", "array": ["python3", "-m", "dlmls.worker"], "boolean": True,
-           "number": 250, "integer": 250, "object": {"a": "b"}, "null": None}
+           "number": 2.5, "integer": 2, "object": {"a": "b"}, "null": None}
+PYTHON_TYPES = {"string": str, "array": list, "boolean": bool, "number": (int, float), "integer": int,
+                "object": dict, "null": type(None)}
 
 
 def types_of(schema: dict) -> set[str]:
@@ -61,8 +65,8 @@ def test_default_is_the_servers_default(name: str):
     assert problems == []
     assert getattr(parsed, NAMES[name]) == getattr(Settings(), NAMES[name])
     # The default is a value of the declared type (VS Code's settings editor checks it against the schema).
-    assert any(isinstance(schema["default"], {"string": str, "array": list, "boolean": bool,
-                                              "number": (int, float), "object": dict}[t]) for t in types_of(schema))
+    assert any(isinstance(schema["default"], PYTHON_TYPES[t]) for t in types_of(schema))
+    assert "enum" not in schema or schema["default"] in schema["enum"]
 
 
 @pytest.mark.parametrize("name", sorted(NAMES))
@@ -70,16 +74,22 @@ def test_declared_types_are_what_the_server_accepts(name: str):
     schema = SERVER[name]
     declared = types_of(schema)
     for kind, value in SAMPLES.items():
-        if kind == "null":
+        if kind == "null" and "null" not in declared:
             continue  # VS Code sends no null for these; the server reads null as the default
+        if kind == "string" and "enum" in schema:
+            continue  # below: exactly the enum's strings
         expected = kind in declared or (kind == "integer" and "number" in declared)
         assert accepts(name, value) == expected, (name, kind, value)
+    if "enum" in schema:
+        assert all(accepts(name, choice) for choice in schema["enum"])
+        assert not accepts(name, "no-such-choice")
+        assert len(schema.get("enumDescriptions", schema["enum"])) == len(schema["enum"])
     if "array" in declared:
         assert schema["items"] == {"type": "string"}
         assert not accepts(name, ["python3", 3])
 
 
-@pytest.mark.parametrize("name", sorted(n for n, s in SERVER.items() if "number" in types_of(s)))
+@pytest.mark.parametrize("name", sorted(n for n, s in SERVER.items() if types_of(s) & {"number", "integer"}))
 def test_numeric_bounds_match(name: str):
     schema = SERVER[name]
     low, high = schema["minimum"], schema["maximum"]
@@ -104,3 +114,31 @@ def test_initialization_options_shape_round_trips():
     # ...and a change of one keeps the others (didChangeConfiguration sends them all again).
     changed, problems = parse_settings({SECTION: {**payload[SECTION], "dlmHome": "/tmp/store"}}, parsed)
     assert changed.dlm_home == "/tmp/store" and changed.diagnostics_delay == 0.0 and problems == []
+
+
+def nested(flat: dict) -> dict:
+    """What the extension sends (src/extension.ts settingsPayload): dotted names as nested objects."""
+    out: dict = {}
+    for name, value in flat.items():
+        *groups, last = name.split(".")
+        target = out
+        for group in groups:
+            target = target.setdefault(group, {})
+        target[last] = value
+    return out
+
+
+def test_the_extension_nests_dotted_names_and_the_server_reads_them():
+    source = (ROOT / "editors" / "vscode" / "src" / "extension.ts").read_text(encoding="utf-8")
+    assert "name.split('.')" in source  # settingsPayload builds the nested objects
+    defaults = nested({name: SERVER[name]["default"] for name in SERVER})
+    assert set(defaults["synthesis"]) == {"teacher", "strategy", "perSection", "maxPairs", "filter", "threshold"}
+    parsed, problems = parse_settings({SECTION: defaults})
+    assert parsed == Settings() and problems == []
+    chosen = {**{name: SERVER[name]["default"] for name in SERVER}, "synthesis.teacher": "hf:org/name",
+              "synthesis.strategy": "both", "synthesis.perSection": 2, "synthesis.maxPairs": 5,
+              "synthesis.filter": "dedup-only", "synthesis.threshold": 0.1}
+    parsed, problems = parse_settings({SECTION: nested(chosen)})
+    assert problems == []
+    assert (parsed.synth_teacher, parsed.synth_strategy, parsed.synth_per_section, parsed.synth_max_pairs,
+            parsed.synth_filter, parsed.synth_threshold) == ("hf:org/name", "both", 2, 5, "dedup-only", 0.1)

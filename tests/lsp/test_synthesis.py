@@ -215,9 +215,15 @@ async def test_synthesize_from_the_code_action_then_list_accept_and_parse(client
 
     lenses = await client.text_document_code_lens_async(types.CodeLensParams(
         text_document=types.TextDocumentIdentifier(uri=doc_uri)))
+    # The section's lenses on its fence; each suggestion's own Accept / Reject at its insertion point.
     assert [(lens.range.start.line, lens.command.title) for lens in lenses] == [
-        (rivers - 1, "2 suggested pairs"), (rivers - 1, "Accept all"), (rivers - 1, "Reject all")]
+        (rivers - 1, "2 suggested pairs"), (rivers - 1, "Accept all"), (rivers - 1, "Reject all"),
+        (next_fence, "Accept: What is the longest river of Zorbia?"), (next_fence, "Reject"),
+        (next_fence, "Accept: Where does the Blorb rise?"), (next_fence, "Reject")]
     assert list(lenses[1].command.arguments) == [doc_uri, {"all": True, "sectionId": rivers_id}]
+    assert [(lens.command.command, list(lens.command.arguments)) for lens in lenses[3:]] == [
+        (command, [doc_uri, {"ids": [p["id"]]}]) for p in pairs for command in ("dlmls.accept", "dlmls.reject")]
+    assert lenses[4].command.tooltip == "Reject (never suggest again): What is the longest river of Zorbia?"
 
     # Accept the first through its code action: the edit itself, tied to the current version.
     actions = await code_actions(client, doc_uri, rivers)
@@ -385,3 +391,66 @@ async def test_refusals(client: LanguageClient):
     assert bad["ok"] is False and bad["kind"] == "invalid_arguments"
     nothing = await execute(client, "dlmls.accept", doc_uri, {"all": True})
     assert nothing["ok"] is True and nothing["applied"] == 0
+
+
+# the synthesis settings, dlmls/status ---------------------------------------------------------
+
+
+def configure(client: LanguageClient, synthesis: dict[str, Any]) -> None:
+    """workspace/didChangeConfiguration with the `synthesis` settings, nested as VS Code sends them."""
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
+        settings={"dlmls": {"dlmHome": str(HOME), "synthesis": synthesis}}))
+
+
+async def test_the_synthesis_settings_are_the_defaults_of_synthesize(client: LanguageClient):
+    doc_uri, dlm_id = opened(client, "settings", FACTS)
+    configure(client, {"perSection": 1, "teacher": "hf:org/teacher", "filter": "dedup-only"})
+    try:
+        result = await execute(client, "dlmls.synthesize", doc_uri)
+        # Three prose sections, one pair each (the Rivers section has two facts: one over the cap).
+        assert result["ok"] is True and result["staged"] == 3 and result["counts"]["over_cap"] == 1, result
+        assert result["teacher"] == "hf:org/teacher" and result["teacherModel"] == "hf:org/teacher"
+        # An option the command gives wins over the setting.
+        await execute(client, "dlmls.reject", doc_uri, {"all": True})
+        result = await execute(client, "dlmls.synthesize", doc_uri, {"perSection": 2, "teacher": "self"})
+        assert result["ok"] is True and result["teacher"] == "self", result
+    finally:
+        configure(client, {"perSection": 0, "teacher": "self", "filter": "sway"})
+    result = await execute(client, "dlmls.synthesize", doc_uri)  # back to the engine's caps
+    assert result["ok"] is True and result["counts"]["over_cap"] == 0, result
+
+
+async def status(client: LanguageClient, doc_uri: str) -> dict[str, Any]:
+    return plain(await asyncio.wait_for(client.protocol.send_request_async(
+        "dlmls/status", {"textDocument": {"uri": doc_uri}}), TIMEOUT))
+
+
+async def test_status_gives_the_adapter_the_job_and_the_pending_count(client: LanguageClient):
+    body = FACTS.replace("fake-steps: 2", "fake-steps: 60\nfake-delay: 0.05")
+    doc_uri, dlm_id = opened(client, "status", body)
+    untrained = {"adapter": None, "version": None, "trainedAt": None, "steps": None, "upToDate": None,
+                 "problem": None}
+    assert await status(client, doc_uri) == {"uri": doc_uri, "version": 1, "dlmId": dlm_id,
+                                             "adapters": [untrained], "job": None, "pending": 0}
+    # While a synthesis runs, the job; then the pending suggestions.
+    task = asyncio.create_task(execute(client, "dlmls.synthesize", doc_uri))
+    seen = await status(client, doc_uri)
+    for _ in range(100):
+        if seen["job"] is not None:
+            break
+        await asyncio.sleep(0.05)
+        seen = await status(client, doc_uri)
+    assert seen["job"] == {"kind": "synthesize", "state": "running"}, seen
+    assert (await asyncio.wait_for(task, TIMEOUT))["ok"] is True
+    after = await status(client, doc_uri)
+    assert after["job"] is None and after["pending"] == 4, after
+    # A retrain: the adapter's version, on the text as it is now; an edit makes it behind the text.
+    assert (await execute(client, "dlmls.retrain", doc_uri))["ok"] is True
+    [adapter] = (await status(client, doc_uri))["adapters"]
+    assert adapter["version"] == "v0001" and adapter["upToDate"] is True and adapter["problem"] is None, adapter
+    assert adapter["trainedAt"] and adapter["steps"] == 60
+    replace(client, doc_uri, TEXTS[doc_uri] + "\nOne more line.\n")
+    [adapter] = (await status(client, doc_uri))["adapters"]
+    assert adapter["upToDate"] is False
+    assert await asyncio.wait_for(client.protocol.send_request_async(
+        "dlmls/status", {"textDocument": {"uri": uri("not-open")}}), TIMEOUT) is None

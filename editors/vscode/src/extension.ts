@@ -3,11 +3,15 @@
 // initializationOptions and on every change), shows the server's work-done
 // progress as cancellable notifications, and adds palette commands that run the
 // server's `dlmls.retrain` / `dlmls.ask` / `dlmls.cancel` on the active document,
-// and the synthesis loop's `dlmls.synthesize` / `dlmls.accept` / `dlmls.reject`
-// (with `dlmls/suggestions` behind a quick pick and a status bar item that
-// follows `dlmls/suggestionsChanged`). Everything else (diagnostics, hovers,
-// completion, quick fixes, the review code actions and code lenses, outline,
-// folding, semantic tokens) is plain LSP that vscode-languageclient wires up.
+// and the synthesis loop's `dlmls.synthesize` / `dlmls.accept` / `dlmls.reject`.
+// Staged suggestions (`dlmls/suggestions`, re-read on `dlmls/suggestionsChanged`
+// and after edits) are drawn as faded previews right above where accepting
+// inserts them, next to the server's Accept / Reject code lenses; status bar
+// items show the document's adapter version (`dlmls/status`), the running job's
+// progress (click: cancel) and the pending suggestions. Everything else
+// (diagnostics, hovers, completion, quick fixes, the review code actions and
+// code lenses, outline, folding, semantic tokens) is plain LSP that
+// vscode-languageclient wires up.
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -39,6 +43,10 @@ let starting: Promise<LanguageClient | undefined> | undefined;
 let serverSettingNames: string[] = [];
 let answers: vscode.OutputChannel | undefined;
 let suggestionsItem: vscode.StatusBarItem | undefined;
+let adapterItem: vscode.StatusBarItem | undefined;
+let jobItem: vscode.StatusBarItem | undefined;
+let previewType: vscode.TextEditorDecorationType | undefined;
+const jobs = new Map<string | number, RunningJob>(); // work-done progress the server reports, by token
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   serverSettingNames = settingNames(context.extension.packageJSON);
@@ -48,6 +56,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('dlmls.client.ask', (uri?: vscode.Uri, question?: string) => ask(uri, question)),
     vscode.commands.registerCommand('dlmls.client.cancel', (uri?: vscode.Uri) => cancel(uri)),
     vscode.commands.registerCommand('dlmls.client.restart', () => restart()),
+    vscode.commands.registerCommand('dlmls.client.showLog', () => showLog()),
+    vscode.commands.registerCommand('dlmls.client.cancelJob', (token?: string | number) => cancelJob(token)),
     vscode.commands.registerCommand('dlmls.client.synthesizeSection',
       (uri?: vscode.Uri, line?: number) => synthesizeSection(uri, line)),
     vscode.commands.registerCommand('dlmls.client.synthesizeDocument', (uri?: vscode.Uri) => synthesize(uri)),
@@ -58,7 +68,24 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('dlmls.client.acceptAll', (uri?: vscode.Uri) => reviewAll('accept', uri)),
     vscode.commands.registerCommand('dlmls.client.rejectAll', (uri?: vscode.Uri) => reviewAll('reject', uri)),
     suggestionsItem = vscode.window.createStatusBarItem('dlmls.suggestions', vscode.StatusBarAlignment.Left, 50),
-    vscode.window.onDidChangeActiveTextEditor(() => void updateSuggestionsItem()),
+    adapterItem = vscode.window.createStatusBarItem('dlmls.adapter', vscode.StatusBarAlignment.Left, 52),
+    jobItem = vscode.window.createStatusBarItem('dlmls.job', vscode.StatusBarAlignment.Left, 51),
+    previewType = vscode.window.createTextEditorDecorationType({
+      after: { color: new vscode.ThemeColor('editorGhostText.foreground'), fontStyle: 'italic', margin: '0 0 0 2em' },
+      rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
+    }),
+    vscode.window.onDidChangeActiveTextEditor(() => refreshAll()),
+    vscode.window.onDidChangeVisibleTextEditors(() => refreshAll()),
+    vscode.workspace.onDidChangeTextDocument((e) => {
+      if (e.document.languageId === 'dlm' && e.contentChanges.length > 0) {
+        scheduleRefresh(e.document.uri);
+      }
+    }),
+    vscode.workspace.onDidSaveTextDocument((document) => {
+      if (document.languageId === 'dlm') {
+        scheduleRefresh(document.uri);
+      }
+    }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(`${SECTION}.server`)) {
         void restart();
@@ -89,7 +116,14 @@ function settingsPayload(): { [SECTION]: Record<string, unknown> } {
   const config = vscode.workspace.getConfiguration(SECTION);
   const values: Record<string, unknown> = {};
   for (const name of serverSettingNames) {
-    values[name] = config.get(name);
+    // `synthesis.teacher` travels as {synthesis: {teacher}} (server/dlmls/lsp/settings.py reads both).
+    const groups = name.split('.');
+    const last = groups.pop() as string;
+    let target = values;
+    for (const group of groups) {
+      target = (target[group] ??= {}) as Record<string, unknown>;
+    }
+    target[last] = config.get(name);
   }
   return { [SECTION]: values };
 }
@@ -157,8 +191,8 @@ async function start(): Promise<LanguageClient | undefined> {
     };
     const created = new LanguageClient(SECTION, 'DLM Language Server', serverOptions, clientOptions);
     created.registerFeature(new NotificationProgressFeature(created));
-    // After a synthesis, an accept or a reject: the status bar's count (code lenses refresh by themselves).
-    created.onNotification('dlmls/suggestionsChanged', () => void updateSuggestionsItem());
+    // After a synthesis, an accept or a reject: the previews and the status bar (code lenses refresh by themselves).
+    created.onNotification('dlmls/suggestionsChanged', (params: { uri?: string }) => refreshFor(params?.uri));
     try {
       await created.start();
     } catch (err) {
@@ -169,7 +203,7 @@ async function start(): Promise<LanguageClient | undefined> {
       return undefined;
     }
     client = created;
-    void updateSuggestionsItem();
+    refreshAll();
     return created;
   })();
   try {
@@ -182,6 +216,10 @@ async function start(): Promise<LanguageClient | undefined> {
 async function stop(): Promise<void> {
   const running = client;
   client = undefined;
+  for (const job of [...jobs.values()]) {
+    job.done();
+  }
+  refreshAll();
   if (running) {
     await running.stop().catch(() => undefined);
   }
@@ -193,10 +231,11 @@ async function restart(): Promise<void> {
 }
 
 /**
- * Server-initiated work-done progress as a notification with a Cancel button.
- * vscode-languageclient's own handler shows it in the status bar, where it
- * cannot be cancelled; this feature is registered after the built-in ones, so
- * its `window/workDoneProgress/create` handler is the one that counts.
+ * Server-initiated work-done progress as a notification with a Cancel button,
+ * and in the status bar's job item (click: cancel). vscode-languageclient's own
+ * handler shows it in the status bar, where it cannot be cancelled; this feature
+ * is registered after the built-in ones, so its `window/workDoneProgress/create`
+ * handler is the one that counts.
  */
 class NotificationProgressFeature implements StaticFeature {
   private readonly active = new Set<NotificationProgress>();
@@ -226,12 +265,26 @@ class NotificationProgressFeature implements StaticFeature {
   }
 }
 
-class NotificationProgress {
+/** What the status bar shows of a job: the progress title, its last message and percentage. */
+interface RunningJob {
+  title: string;
+  message?: string;
+  percentage?: number;
+  cancellable: boolean;
+  cancel(): void;
+  done(): void;
+}
+
+class NotificationProgress implements RunningJob {
   private listener: vscode.Disposable | undefined;
   private resolve: (() => void) | undefined;
   private progress: vscode.Progress<{ message?: string; increment?: number }> | undefined;
   private reported = 0;
   private finished = false;
+  title = '';
+  message: string | undefined;
+  percentage: number | undefined;
+  cancellable = false;
 
   constructor(private readonly owner: LanguageClient, private readonly token: string | number,
               private readonly onDone: () => void) {
@@ -247,6 +300,9 @@ class NotificationProgress {
   }
 
   private begin(params: WorkDoneProgressBegin): void {
+    this.title = params.title;
+    this.cancellable = params.cancellable === true;
+    jobs.set(this.token, this);
     void vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: params.title, cancellable: params.cancellable === true },
       (progress, cancelled) => {
@@ -254,9 +310,7 @@ class NotificationProgress {
           return Promise.resolve();
         }
         this.progress = progress;
-        cancelled.onCancellationRequested(() => {
-          void this.owner.sendNotification(WorkDoneProgressCancelNotification.type, { token: this.token });
-        });
+        cancelled.onCancellationRequested(() => this.cancel());
         this.report(params);
         return new Promise<void>((resolve) => { this.resolve = resolve; });
       });
@@ -268,17 +322,34 @@ class NotificationProgress {
       const percentage = Math.max(0, Math.min(params.percentage, 100));
       increment = Math.max(0, percentage - this.reported);
       this.reported += increment;
+      this.percentage = this.reported;
+    }
+    if (params.message) {
+      this.message = params.message;
     }
     this.progress?.report({ message: params.message, increment });
+    updateJobItem();
+  }
+
+  /** Ask the server to stop the job (`window/workDoneProgress/cancel`). */
+  cancel(): void {
+    if (!this.finished) {
+      void this.owner.sendNotification(WorkDoneProgressCancelNotification.type, { token: this.token });
+    }
   }
 
   done(): void {
+    const wasRunning = jobs.delete(this.token);
     this.finished = true;
     this.listener?.dispose();
     this.listener = undefined;
     this.resolve?.();
     this.resolve = undefined;
     this.onDone();
+    updateJobItem();
+    if (wasRunning) {
+      refreshAll(); // a retrain made a new version current; a synthesis staged suggestions
+    }
   }
 }
 
@@ -509,27 +580,159 @@ async function reviewAll(action: 'accept' | 'reject', uri?: vscode.Uri): Promise
   return result;
 }
 
-/** The status bar item: how many suggestions the active `.dlm` document has pending. */
-async function updateSuggestionsItem(): Promise<void> {
+// ---------------------------------------------------------------------------- previews and the status bar
+
+/** The `dlmls/status` result (docs/lsp-api.md). */
+interface Status {
+  uri: string;
+  version: number;
+  dlmId: string | null;
+  adapters: { adapter: string | null; version: string | null; trainedAt: string | null; steps: number | null;
+    upToDate: boolean | null; problem: string | null }[];
+  job: { kind: string; state: string } | null;
+  pending: number;
+}
+
+const PREVIEW_CHARS = 90; // of a question or an answer in a preview line (the hover has the whole block)
+const REFRESH_DELAY_MS = 250; // after an edit, before the suggestions are read again
+const refreshTimers = new Map<string, ReturnType<typeof setTimeout>>();
+const generations = new Map<string, number>();
+
+function oneLine(text: string, limit: number): string {
+  const line = text.split(/\s+/).filter((w) => w).join(' ');
+  return line.length <= limit ? line : `${line.slice(0, limit - 1)}…`;
+}
+
+/** Read the suggestions (and, for the active editor, the status) of every visible `.dlm` editor again. */
+function refreshAll(): void {
+  refreshFor(undefined);
+  const active = vscode.window.activeTextEditor?.document;
+  if (!active || active.languageId !== 'dlm' || !client) {
+    suggestionsItem?.hide();
+    adapterItem?.hide();
+  }
+}
+
+/** Refresh the documents whose URI is `uri` (the server's form or VS Code's), or all when undefined. */
+function refreshFor(uri: string | undefined): void {
+  const seen = new Set<vscode.TextDocument>();
+  const active = vscode.window.activeTextEditor;
+  for (const editor of [...(active ? [active] : []), ...vscode.window.visibleTextEditors]) {
+    const document = editor.document;
+    if (document.languageId !== 'dlm' || seen.has(document)) {
+      continue;
+    }
+    if (uri === undefined || uri === document.uri.toString() || uri === protocolUri(document.uri)) {
+      seen.add(document);
+      void refreshDocument(document, 0);
+    }
+  }
+}
+
+/** Refresh a document after a quiet moment (edits come in bursts). */
+function scheduleRefresh(uri: vscode.Uri, attempt = 0): void {
+  const key = uri.toString();
+  clearTimeout(refreshTimers.get(key));
+  refreshTimers.set(key, setTimeout(() => {
+    refreshTimers.delete(key);
+    const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key);
+    if (document) {
+      void refreshDocument(document, attempt);
+    }
+  }, REFRESH_DELAY_MS));
+}
+
+/**
+ * The previews of a document's pending suggestions in its visible editors, and (when it is the active one)
+ * the status bar items: one `dlmls/suggestions` and one `dlmls/status` request. An answer about another
+ * version than the editor's is dropped and asked again.
+ */
+async function refreshDocument(document: vscode.TextDocument, attempt: number): Promise<void> {
+  const key = document.uri.toString();
+  const generation = (generations.get(key) ?? 0) + 1;
+  generations.set(key, generation);
+  const running = client;
+  const isActive = () => vscode.window.activeTextEditor?.document === document;
+  let listing: Listing | null = null;
+  let status: Status | null = null;
+  if (running) {
+    const params = { textDocument: { uri: protocolUri(document.uri) } };
+    [listing, status] = await Promise.all([
+      running.sendRequest('dlmls/suggestions', params).then((r) => r as Listing | null, () => null),
+      isActive() ? running.sendRequest('dlmls/status', params).then((r) => r as Status | null, () => null)
+        : Promise.resolve(null),
+    ]);
+  }
+  if (generations.get(key) !== generation || document.isClosed) {
+    return; // a later refresh of the same document won
+  }
+  if (listing && listing.version !== document.version) {
+    if (attempt < 3) {
+      scheduleRefresh(document.uri, attempt + 1); // the server has not seen the latest edit yet
+    }
+    return;
+  }
+  const suggestions = listing?.suggestions ?? [];
+  const decorations = previewDecorations(document, suggestions);
+  for (const editor of vscode.window.visibleTextEditors) {
+    if (editor.document === document && previewType) {
+      editor.setDecorations(previewType, decorations);
+    }
+  }
+  if (isActive()) {
+    updateSuggestionsItem(suggestions.filter((s) => s.status !== 'stale').length);
+    updateAdapterItem(status);
+  }
+}
+
+/**
+ * One faded line per suggestion, right above where accepting inserts it (the server's Accept / Reject
+ * code lenses sit between the previews and that line): the suggestions of one insertion point stack
+ * upwards from the line before it, never onto a fence line or above the first line, one per line (the
+ * rest share the topmost). The hover of a preview shows the exact block accepting inserts.
+ */
+export function previewDecorations(document: vscode.TextDocument, suggestions: Suggestion[]): vscode.DecorationOptions[] {
+  const byLine = new Map<number, Suggestion[]>();
+  for (const s of suggestions) {
+    if (s.status === 'stale' || !s.position || s.preview === null) {
+      continue;
+    }
+    const group = byLine.get(s.position.line) ?? [];
+    group.push(s);
+    byLine.set(s.position.line, group);
+  }
+  const out: vscode.DecorationOptions[] = [];
+  for (const [line, group] of byLine) {
+    // The end of the file without a final newline inserts on the last line itself, after its text.
+    const last = document.lineCount - 1;
+    const anchor = Math.min(group[0].position!.character > 0 || line === 0 ? line : line - 1, last);
+    const lines = [anchor];
+    while (lines.length < group.length && lines[0] > 0 && !/^(::|---\s*$)/.test(document.lineAt(lines[0] - 1).text)) {
+      lines.unshift(lines[0] - 1);
+    }
+    group.forEach((s, i) => {
+      const at = lines[Math.max(0, lines.length - group.length + i)];
+      const end = document.lineAt(at).range.end;
+      const hover = new vscode.MarkdownString(
+        `**Suggested pair** (${s.status}${s.scores?.sway !== undefined ? `, sway ${s.scores.sway.toFixed(2)}` : ''}):`
+        + ` accepting inserts at line ${line + 1}:\n\n`);
+      hover.appendCodeblock(s.preview ?? '', 'dlm');
+      out.push({
+        range: new vscode.Range(end, end),
+        hoverMessage: hover,
+        renderOptions: { after: { contentText: `✚ Q: ${oneLine(s.question, PREVIEW_CHARS)}  A: ${oneLine(s.answer, PREVIEW_CHARS)}` } },
+      });
+    });
+  }
+  return out;
+}
+
+/** The status bar item: how many suggestions the active `.dlm` document has pending (click: accept one). */
+function updateSuggestionsItem(pending: number): void {
   const item = suggestionsItem;
-  const document = vscode.window.activeTextEditor?.document;
   if (!item) {
     return;
   }
-  if (!client || !document || document.languageId !== 'dlm') {
-    item.hide();
-    return;
-  }
-  let listing: Listing | null = null;
-  try {
-    listing = await client.sendRequest('dlmls/suggestions', { textDocument: { uri: protocolUri(document.uri) } }) as Listing | null;
-  } catch {
-    listing = null;
-  }
-  if (vscode.window.activeTextEditor?.document !== document) {
-    return; // the user moved on meanwhile; that editor's own update wins
-  }
-  const pending = (listing?.suggestions ?? []).filter((s) => s.status !== 'stale').length;
   if (pending === 0) {
     item.hide();
     return;
@@ -538,4 +741,80 @@ async function updateSuggestionsItem(): Promise<void> {
   item.tooltip = 'Pending synthesized instruction pairs: accept one';
   item.command = 'dlmls.client.acceptSuggestion';
   item.show();
+}
+
+/** The status bar item: the active document's current adapter version(s), from `dlmls/status`. */
+function updateAdapterItem(status: Status | null): void {
+  const item = adapterItem;
+  if (!item) {
+    return;
+  }
+  if (!status || status.adapters.length === 0) {
+    item.hide();
+    return;
+  }
+  const parts = status.adapters.map((a) => {
+    const name = a.adapter ? `${a.adapter} ` : '';
+    return a.problem ? `${name}?` : `${name}${a.version ?? 'not trained'}`;
+  });
+  const behind = status.adapters.some((a) => a.upToDate === false);
+  item.text = `$(layers) DLM ${parts.join(' · ')}${behind ? ' (text changed)' : ''}`;
+  const tooltip = new vscode.MarkdownString();
+  for (const a of status.adapters) {
+    const label = a.adapter ? `Adapter \`${a.adapter}\`` : 'Adapter';
+    if (a.problem) {
+      tooltip.appendMarkdown(`${label}: store unreadable: ${a.problem}\n\n`);
+    } else if (!a.version) {
+      tooltip.appendMarkdown(`${label}: not trained yet (DLM: Retrain adapter)\n\n`);
+    } else {
+      const facts = [a.trainedAt ? `trained ${a.trainedAt}` : '', a.steps !== null ? `${a.steps} steps` : '',
+        a.upToDate === true ? 'on the text as it is now' : a.upToDate === false ? 'the text changed since' : '']
+        .filter((f) => f);
+      tooltip.appendMarkdown(`${label}: \`${a.version}\` (current)${facts.length ? `: ${facts.join(', ')}` : ''}\n\n`);
+    }
+  }
+  if (status.job) {
+    tooltip.appendMarkdown(`A ${status.job.kind} of this document is ${status.job.state}.\n\n`);
+  }
+  item.tooltip = tooltip;
+  item.command = undefined;
+  item.show();
+}
+
+/** The status bar item of the newest running job: its progress; a click cancels it. */
+function updateJobItem(): void {
+  const item = jobItem;
+  if (!item) {
+    return;
+  }
+  const entries = [...jobs.entries()];
+  if (entries.length === 0) {
+    item.hide();
+    return;
+  }
+  const job = entries[entries.length - 1][1];
+  const percent = typeof job.percentage === 'number' ? ` ${Math.round(job.percentage)}%` : '';
+  const more = entries.length > 1 ? ` (+${entries.length - 1})` : '';
+  item.text = `$(sync~spin) ${job.title}${percent}${more}`;
+  item.tooltip = `${job.title}${job.message ? `: ${job.message}` : ''}${job.cancellable ? '\n\nClick to cancel.' : ''}`;
+  // A plain command id: one with arguments is re-registered under a new internal id on every text update,
+  // so a click between two progress reports would miss it. It cancels the newest job, the one shown.
+  item.command = job.cancellable ? 'dlmls.client.cancelJob' : undefined;
+  item.show();
+}
+
+/** Cancel the job with this progress token (the status bar item's click), or the newest one. */
+function cancelJob(token?: string | number): boolean {
+  const job = token !== undefined ? jobs.get(token) : [...jobs.values()].pop();
+  if (!job) {
+    return false;
+  }
+  job.cancel();
+  return true;
+}
+
+/** "DLM: Show server log": the language client's output channel (the server's log and, traced, the LSP traffic). */
+async function showLog(): Promise<void> {
+  const running = client ?? await start();
+  running?.outputChannel.show(true);
 }

@@ -41,6 +41,7 @@ from dlmls.lsp import (
     selection_range,
     semantic_tokens,
     settings,
+    status,
     suggestions,
     symbols,
     synthesis,
@@ -56,9 +57,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 FEATURES = (workspace, diagnostics, symbols, folding, semantic_tokens, hover, completion, definition,
-            selection_range, code_actions, settings, training, suggestions, synthesis, code_lens)
-# code_actions first (the other features add providers to its handler); synthesis and code_lens use
-# suggestions, which uses training's jobs.
+            selection_range, code_actions, settings, training, suggestions, synthesis, code_lens, status)
+# code_actions first (the other features add providers to its handler); synthesis, code_lens and status
+# use suggestions, which uses training's jobs.
 
 
 class DlmProtocol(LanguageServerProtocol):

@@ -18,6 +18,17 @@ prefix:
 - `diagnosticsDelay` (milliseconds, 0-5000, default 0): quiet time after a
   change before diagnostics are recomputed; 0 publishes as soon as the
   server has caught up with the edits.
+- `synthesis` (an object; VS Code's `dlmls.synthesis.*`; each key may also be
+  sent flat as `"synthesis.teacher"`): the defaults of `dlmls.synthesize`
+  for the options its caller leaves out (lsp/synthesis.py):
+  `synthesis.teacher` (string, default `self`: the document's current
+  adapter, else the base model; or `hf:ID`, or a model directory),
+  `synthesis.strategy` (`extraction` (default), `expansion`, `both`),
+  `synthesis.perSection` and `synthesis.maxPairs` (integers 0-1000 of
+  accepted pairs per prose section / in all; default 0: the engine's
+  choice), `synthesis.filter` (`sway` (default), `dedup-only`, `none`) and
+  `synthesis.threshold` (minimum sway in nats/token, -100-100; default null:
+  the engine's).
 
 A configuration change overrides the settings it names and keeps the others
 (a client may send initializationOptions and then an empty configuration). A
@@ -34,6 +45,8 @@ from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
+from dlmls.protocol import SynthOptions
+
 if TYPE_CHECKING:
     from dlmls.lsp.context import ServerContext
 
@@ -41,6 +54,10 @@ log = logging.getLogger(__name__)
 
 SECTION = "dlmls"
 IGNORED = {"trace"}  # client-side settings that share the section (dlmls.trace.server)
+GROUPS = ("synthesis",)  # nested objects whose keys are settings of their own ("synthesis.teacher")
+STRATEGIES = ("extraction", "expansion", "both")
+FILTERS = ("sway", "dedup-only", "none")
+SYNTH = SynthOptions()  # the engine's defaults of the options that have one
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,10 +68,20 @@ class Settings:
     dlm_home: str | None = None
     allow_download: bool = False
     diagnostics_delay: float = 0.0  # seconds (the setting is in milliseconds)
+    # dlmls.synthesize's defaults (None: the engine's)
+    synth_teacher: str = SYNTH.teacher
+    synth_strategy: str = SYNTH.strategy
+    synth_per_section: int | None = None
+    synth_max_pairs: int | None = None
+    synth_filter: str = SYNTH.filter
+    synth_threshold: float | None = None
 
 
 NAMES = {"workerCommand": "worker_command", "dlmHome": "dlm_home", "allowDownload": "allow_download",
-         "diagnosticsDelay": "diagnostics_delay"}
+         "diagnosticsDelay": "diagnostics_delay",
+         "synthesis.teacher": "synth_teacher", "synthesis.strategy": "synth_strategy",
+         "synthesis.perSection": "synth_per_section", "synthesis.maxPairs": "synth_max_pairs",
+         "synthesis.filter": "synth_filter", "synthesis.threshold": "synth_threshold"}
 
 
 def _worker_command(value: Any) -> tuple[str, ...] | None:
@@ -95,8 +122,56 @@ def _diagnostics_delay(value: Any) -> float:
     raise ValueError("expected a number of milliseconds from 0 to 5000")
 
 
+def _teacher(value: Any) -> str:
+    if value is None or value == "":
+        return SYNTH.teacher
+    if isinstance(value, str):
+        return value.strip() or SYNTH.teacher
+    raise ValueError("expected a string: self, hf:ID or a model directory")
+
+
+def _one_of(choices: tuple[str, ...], default: str) -> Any:
+    def convert(value: Any) -> str:
+        if value is None or value == "":
+            return default
+        if isinstance(value, str) and value in choices:
+            return value
+        raise ValueError(f"expected one of {', '.join(choices)}")
+    return convert
+
+
+def _pairs(value: Any) -> int | None:
+    if value is None or (isinstance(value, (int, float)) and not isinstance(value, bool) and value == 0):
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value == int(value) and 0 < value <= 1000:
+        return int(value)
+    raise ValueError("expected a whole number from 0 (the engine's choice) to 1000")
+
+
+def _threshold(value: Any) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and -100 <= value <= 100:
+        return float(value)
+    raise ValueError("expected a number from -100 to 100 (nats/token), or null")
+
+
 CONVERTERS = {"worker_command": _worker_command, "dlm_home": _dlm_home, "allow_download": _allow_download,
-              "diagnostics_delay": _diagnostics_delay}
+              "diagnostics_delay": _diagnostics_delay, "synth_teacher": _teacher,
+              "synth_strategy": _one_of(STRATEGIES, SYNTH.strategy), "synth_per_section": _pairs,
+              "synth_max_pairs": _pairs, "synth_filter": _one_of(FILTERS, SYNTH.filter),
+              "synth_threshold": _threshold}
+
+
+def _flatten(raw: dict[str, Any]) -> dict[str, Any]:
+    """`{"synthesis": {"teacher": …}}` as `{"synthesis.teacher": …}` (flat keys pass through)."""
+    flat: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key in GROUPS and isinstance(value, dict):
+            flat.update({f"{key}.{inner}": v for inner, v in value.items()})
+        else:
+            flat[key] = value
+    return flat
 
 
 def parse_settings(raw: Any, base: Settings | None = None) -> tuple[Settings, list[str]]:
@@ -110,7 +185,7 @@ def parse_settings(raw: Any, base: Settings | None = None) -> tuple[Settings, li
         raw = raw[SECTION]
     values: dict[str, Any] = {}
     problems = []
-    for key, value in raw.items():
+    for key, value in _flatten(raw).items():
         name = NAMES.get(key)
         if name is None:
             if key not in IGNORED:

@@ -14,7 +14,9 @@ client hears `dlmls/suggestionsChanged` and, if it can, refreshes code lenses.
 
 `dlmls.synthesize(uri[, options])`: options (all optional) `sectionId`
 (one prose section; absent or null: every prose section), `teacher`,
-`strategy`, `perSection`, `maxPairs`, `filter`, `threshold`, `seed`.
+`strategy`, `perSection`, `maxPairs`, `filter`, `threshold`, `seed`; the
+ones left out (or null) come from the `synthesis.*` settings (lsp/settings.py),
+else the engine's defaults.
 Returns `{"ok": true, "staged", "counts", "teacherModel", "notes"}` or
 `{"ok": false, "kind", "message"}` (docs/lsp-api.md).
 """
@@ -46,13 +48,20 @@ OPTIONS: dict[str, tuple[str, tuple[type, ...]]] = {
 }
 
 
-def parse_options(raw: Any, allow_download: bool) -> protocol.SynthOptions | str:
-    """`SynthOptions` from the command's options object, or why it is not one."""
+def defaults(settings: Any) -> dict[str, Any]:
+    """The `SynthOptions` values the `synthesis.*` settings give (lsp/settings.py); unset ones are left out."""
+    values = {name: getattr(settings, f"synth_{name}", None)
+              for name in ("teacher", "strategy", "per_section", "max_pairs", "filter", "threshold")}
+    return {name: value for name, value in values.items() if value is not None}
+
+
+def parse_options(raw: Any, allow_download: bool, settings: Any = None) -> protocol.SynthOptions | str:
+    """`SynthOptions` from the command's options object over the settings' defaults, or why it is not one."""
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
         return "options must be an object"
-    values: dict[str, Any] = {"allow_download": allow_download}
+    values: dict[str, Any] = {**defaults(settings), "allow_download": allow_download}
     for key, value in raw.items():
         if value is None:
             continue
@@ -86,7 +95,8 @@ class Synthesis:
 
     async def _synthesize(self, uri: str, raw_options: Any) -> dict[str, Any]:
         training = self.server.training
-        options = parse_options(raw_options, bool(getattr(self.server.settings, "allow_download", False)))
+        settings = getattr(self.server, "settings", None)
+        options = parse_options(raw_options, bool(getattr(settings, "allow_download", False)), settings)
         if isinstance(options, str):
             return training._refuse("invalid_arguments", f"{SYNTHESIZE}: {options}")
         snap = training.job_snapshot(uri, "synthesizing")
