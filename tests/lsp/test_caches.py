@@ -11,6 +11,7 @@ code-point and editor columns differ).
 from __future__ import annotations
 
 import heapq
+import json
 
 import pytest
 from dlmls.core.crosscheck import CrossCache, crosscheck
@@ -18,7 +19,7 @@ from dlmls.core.document import Document
 from dlmls.lsp.diagnostics import JsonCache
 from dlmls.lsp.folding import FoldingCache, folding_ranges
 from dlmls.lsp.positions import RangeConverter
-from dlmls.lsp.semantic_tokens import TokenCache, delta
+from dlmls.lsp.semantic_tokens import TokenCache, delta, piece_delta
 from dlmls.lsp.symbols import OutlineCache, document_symbols
 
 TEXT = """\
@@ -69,10 +70,11 @@ def _diagnostics(doc: Document, cache: JsonCache, cross: CrossCache) -> list[dic
 def test_warm_caches_match_a_cold_run(name: str, anchor: str, offset: int, text: str):
     doc = Document(TEXT)
     outline, diags, cross, toks = OutlineCache(), JsonCache(), CrossCache(), TokenCache()
-    before = outline.outline(doc.model, "utf-16")
-    before_tokens = toks.full(doc, "utf-16")
+    before = json.loads(outline.encoded(doc.model, "utf-16"))
+    before_pieces = toks.result(doc, "utf-16")
+    before_tokens = [n for p in before_pieces for n in p]
     folds = FoldingCache()
-    folds.ranges(doc.model)
+    folds.encoded(doc.model)
     before_diags = _diagnostics(doc, diags, cross)
     assert before_diags, "the document has problems to cache"
     at = len(TEXT[: TEXT.index(anchor)].encode("utf-8"))
@@ -82,20 +84,22 @@ def test_warm_caches_match_a_cold_run(name: str, anchor: str, offset: int, text:
         start, end = at, start
     doc.edit(start, end, text)
     cold = Document(doc.model.source)
-    assert outline.outline(doc.model, "utf-16") == document_symbols(cold.model, "utf-16")
+    assert json.loads(outline.encoded(doc.model, "utf-16")) == document_symbols(cold.model, "utf-16")
     assert _diagnostics(doc, diags, cross) == _diagnostics(cold, JsonCache(), CrossCache())
-    assert folds.ranges(doc.model) == folding_ranges(cold.model)
-    after_tokens = toks.full(doc, "utf-16")
+    assert json.loads(folds.encoded(doc.model)) == folding_ranges(cold.model)
+    after_pieces = toks.result(doc, "utf-16")
+    after_tokens = [n for p in after_pieces for n in p]
     assert after_tokens == TokenCache().full(cold, "utf-16")
     assert apply(before_tokens, delta(before_tokens, after_tokens)) == after_tokens
-    assert outline.outline(doc.model, "utf-16") != before or name == "type in prose"
+    assert apply(before_tokens, piece_delta(before_pieces, after_pieces)) == after_tokens
+    assert json.loads(outline.encoded(doc.model, "utf-16")) != before or name == "type in prose"
 
 
 def test_a_change_of_encoding_is_not_served_from_the_cache():
     doc = Document(TEXT)
     cache = OutlineCache()
-    utf16 = cache.outline(doc.model, "utf-16")
-    assert cache.outline(doc.model, "utf-32") == document_symbols(doc.model, "utf-32") != utf16
+    utf16 = json.loads(cache.encoded(doc.model, "utf-16"))
+    assert json.loads(cache.encoded(doc.model, "utf-32")) == document_symbols(doc.model, "utf-32") != utf16
 
 
 def apply(data: list[int], edits: list[dict]) -> list[int]:
@@ -121,3 +125,36 @@ def test_delta_is_empty_when_nothing_changed_and_one_edit_otherwise():
     assert delta([0, 0, 5, 0, 0], [0, 0, 5, 0, 0, 1, 0, 3, 1, 0]) == [
         {"start": 5, "deleteCount": 0, "data": [1, 0, 3, 1, 0]}]
     assert delta([1, 2, 3, 4], [1, 9, 4]) == [{"start": 1, "deleteCount": 2, "data": [9]}]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_many_edits_in_a_row_match_a_cold_run(seed: int):
+    # Random typing, deletions, new lines and fences (which shift or reshape later sections), one cache
+    # warm across all of them; after each edit every result equals a cold computation, and each token
+    # delta applied to the previous data gives the new data.
+    import random
+
+    rng = random.Random(seed)
+    doc = Document(TEXT * 3)
+    outline, folds, toks = OutlineCache(), FoldingCache(), TokenCache()
+    pieces = toks.result(doc, "utf-16")
+    for _ in range(25):
+        src = doc.model.source
+        at = rng.randrange(len(src) + 1)
+        while at < len(src) and 0x80 <= src[at] < 0xC0:  # a character start
+            at += 1
+        if rng.random() < 0.3 and at < len(src):
+            end = at + 1
+            while end < len(src) and 0x80 <= src[end] < 0xC0:
+                end += 1
+            doc.edit(at, end, "")
+        else:
+            doc.edit(at, at, rng.choice(["x", "😀", "\n", "\n::instruction::\n### Q\nq?\n### A\na\n", "```\n", "### Q\n"]))
+        cold = Document(doc.model.source)
+        assert json.loads(outline.encoded(doc.model, "utf-16")) == document_symbols(cold.model, "utf-16")
+        assert json.loads(folds.encoded(doc.model)) == folding_ranges(cold.model)
+        new = toks.result(doc, "utf-16")
+        data = [n for p in new for n in p]
+        assert data == TokenCache().full(cold, "utf-16")
+        assert apply([n for p in pieces for n in p], piece_delta(pieces, new)) == data
+        pieces = new

@@ -19,15 +19,18 @@ Editors ask for the whole document's tokens after nearly every edit, so
 they are found with a tree-sitter query (matched in C, not by walking nodes
 in Python) and kept per section: a section the edit did not touch keeps its
 core object, and its tokens, relative to its first line, are reused (a
-keystroke in a 1 MB document re-tokenises one section instead of ~5,000).
-`full/delta` answers with the one changed span of the integer list, so the
-editor is not sent the whole list again.
+keystroke in a 1 MB document re-tokenises one section instead of ~5,000),
+as already encoded integers (see `TokenCache`). `full/delta` answers with the
+one changed span of the integer list, found by comparing the sections'
+pieces by identity, so neither the server nor the editor goes through the
+whole list again.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterator
+from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
@@ -35,7 +38,7 @@ from lsprotocol import types
 from dlmls.core.text import decode
 from dlmls.lsp.positions import column
 from dlmls.lsp.raw import RawJson
-from dlmls.lsp.workspace import PerDocument
+from dlmls.lsp.workspace import PerDocument, unchanged_ends
 
 if TYPE_CHECKING:
     import tree_sitter
@@ -207,54 +210,127 @@ def encode(toks: list[Token]) -> list[int]:
     return data
 
 
-class TokenCache:
-    """The tokens of one open document, per section, and the last full result for deltas."""
+class Encoded:
+    """One section's tokens, encoded: the integers with the first line delta relative to the section's
+    first line, that line and the last token's (relative too), and the piece last sent for it."""
 
-    __slots__ = ("_by_id", "result_id", "data", "_serial")
+    __slots__ = ("core", "ints", "first", "last", "piece")
+
+    def __init__(self, core: Any, ints: list[int], first: int, last: int) -> None:
+        self.core, self.ints, self.first, self.last = core, ints, first, last
+        self.piece: list[int] = []
+
+    def at(self, line_delta: int) -> list[int]:
+        """The section's integers with its first token `line_delta` lines after the previous token:
+        the same list as last time when that did not change."""
+        if self.ints and (not self.piece or self.piece[0] != line_delta):
+            self.piece = [line_delta, *self.ints[1:]]
+        return self.piece
+
+
+class TokenCache:
+    """The tokens of one open document, encoded per section, and the last result's pieces for deltas.
+
+    LSP encodes each token relative to the one before it, and a section's
+    first token is always on a later line than the previous section's last
+    one; so a section's encoded integers depend on the rest of the document
+    only through its first token's line delta. Each section keeps its
+    integers (`Encoded`) by its core object; a result is those pieces, in
+    order, with the first delta of each set. After an edit the sections at
+    both ends are the same objects (`workspace.unchanged_ends`): those before
+    keep their pieces; those after moved as a block, so only the first of
+    them with tokens may need a new first delta; only the ones between are
+    looked at. A piece that did not change is the same list object as last
+    time, so `piece_delta` finds the edit by identity, without reading the
+    integers.
+    """
+
+    __slots__ = ("_encoding", "_head", "_ids", "_rows", "_pieces", "_by_id", "result_id", "pieces", "_serial")
 
     def __init__(self) -> None:
-        # id(core) -> (core, encoding, tokens with lines relative to the section's first line)
-        self._by_id: dict[int, tuple[Any, str, list[Token]]] = {}
+        self._encoding = ""
+        self._head: list[int] = []  # the frontmatter's piece
+        self._ids: list[int] = []  # the sections of the last result: ids of their cores, first lines, pieces
+        self._rows: list[int] = []
+        self._pieces: list[list[int]] = []
+        self._by_id: dict[int, Encoded] = {}  # by id(core); holding the core keeps its id unique
         self.result_id: str | None = None
-        self.data: list[int] = []
+        self.pieces: list[list[int]] = []  # the last result sent
         self._serial = 0
 
     def full(self, doc: Document, encoding: str) -> list[int]:
-        """The whole document's encoded tokens, reusing the sections the last edits left alone."""
+        """The whole document's encoded tokens (see `result`)."""
+        return list(chain.from_iterable(self.result(doc, encoding)))
+
+    def result(self, doc: Document, encoding: str) -> list[list[int]]:
+        """The whole document's encoded tokens as pieces (their concatenation is the LSP data),
+        reusing the sections the last edits left alone."""
         model = doc.model
         lines = _Lines(model)
         if model.lone_cr:  # line numbers come from the model's index there; not worth caching
-            self._by_id = {}
-            return encode(list(_in_units(tokens(doc), lines, encoding)))
-        sections = model.sections
-        previous, current = self._by_id, {}
-        missing = [s for s in sections
-                   if (hit := previous.get(id(s.core))) is None or hit[0] is not s.core or hit[1] != encoding]
+            self._ids, self._rows, self._pieces, self._by_id = [], [], [], {}
+            return [encode(list(_in_units(tokens(doc), lines, encoding)))]
+        head_piece = encode(list(_in_units(_clean(_frontmatter_tokens(model, 0, 1 << 62)), lines, encoding)))
+        if encoding != self._encoding or head_piece != self._head:
+            self._ids, self._rows, self._pieces = [], [], []  # start over (the sections' integers stay)
+            if encoding != self._encoding:
+                self._by_id = {}
+            self._encoding, self._head = encoding, head_piece
+        cores, rows, by_id = model.cores, model.rows, self._by_id
+        ids = list(map(id, cores))
+        head, tail = unchanged_ends(self._ids, ids)
+        head = min(head, unchanged_ends(self._rows, rows)[0])
+        end = len(cores) - tail  # the sections [head, end) are looked at
+        missing = [i for i in range(head, end)
+                   if (hit := by_id.get(ids[i])) is None or hit.core is not cores[i]]
         found: dict[int, list[Token]] = {}
         if len(missing) > 64:  # a first request, or a big change: one query over the whole tree
-            whole = _tree_tokens(doc, lines, 0, len(model.source) + 1)
-            found = _bucket(whole, [s.start_line for s in sections])
-        out = list(_in_units(_clean(_frontmatter_tokens(model, 0, 1 << 62)), lines, encoding))
-        for i, section in enumerate(sections):
-            core, row = section.core, section.start_line
-            hit = previous.get(id(core))
-            if hit is None or hit[0] is not core or hit[1] != encoding:
-                toks = found.get(i)
-                if toks is None:
-                    start, end = section.start_byte, section.end_byte
-                    toks = [t for t in _tree_tokens(doc, lines, start, end)
-                            if row <= t[0] <= section.end_line]
-                rel = [(line - row, s, n, k) for line, s, n, k in _in_units(_clean(toks), lines, encoding)]
-                hit = (core, encoding, rel)
-            current[id(core)] = hit
-            out += [(row + line, s, n, k) for line, s, n, k in hit[2]]
-        self._by_id = current
-        return encode(out)
+            found = _bucket(_tree_tokens(doc, lines, 0, len(model.source) + 1), rows)
+        fresh: dict[int, Encoded] = {}
+        for i in missing:
+            section = model.section(i)
+            toks = found.get(i)
+            if toks is None:
+                toks = [t for t in _tree_tokens(doc, lines, section.start_byte, section.end_byte)
+                        if section.start_line <= t[0] <= section.end_line]
+            rel = [(line - section.start_line, a, n, k) for line, a, n, k in _in_units(_clean(toks), lines, encoding)]
+            fresh[ids[i]] = Encoded(cores[i], encode(rel), rel[0][0] if rel else 0, rel[-1][0] if rel else 0)
+        for i in range(head, end):  # the moved ones
+            if ids[i] not in fresh:
+                fresh[ids[i]] = by_id[ids[i]]
+        for key in self._ids[head:len(self._ids) - tail]:
+            by_id.pop(key, None)
+        by_id.update(fresh)
+        prev_line = self._last_line_before(head, cores, rows)
+        middle = []
+        for i in range(head, end):
+            hit = by_id[ids[i]]
+            middle.append(hit.at(rows[i] + hit.first - prev_line))
+            if hit.ints:
+                prev_line = rows[i] + hit.last
+        after = self._pieces[len(self._pieces) - tail:]
+        for j in range(end, len(cores)):  # the first section after the middle with tokens: its first delta
+            hit = by_id[ids[j]]
+            if hit.ints:
+                after = list(after)
+                after[j - end] = hit.at(rows[j] + hit.first - prev_line)
+                break
+        pieces = self._pieces[:head] + middle + after
+        self._ids, self._rows, self._pieces = ids, rows, pieces
+        return [self._head, *filter(None, pieces)]  # the same head object while it is unchanged
 
-    def remember(self, data: list[int]) -> str:
-        """Keep `data` as the latest full result; its result id."""
+    def _last_line_before(self, i: int, cores: list[Any], rows: list[int]) -> int:
+        """The line of the last token before section `i` (the frontmatter's, or 0, when none)."""
+        for k in range(i - 1, -1, -1):
+            hit = self._by_id[id(cores[k])]
+            if hit.ints:
+                return rows[k] + hit.last
+        return sum(self._head[0::5])
+
+    def remember(self, pieces: list[list[int]]) -> str:
+        """Keep `pieces` as the latest result sent; its result id."""
         self._serial += 1
-        self.result_id, self.data = str(self._serial), data
+        self.result_id, self.pieces = str(self._serial), pieces
         return self.result_id
 
 
@@ -270,8 +346,9 @@ def _bucket(toks: list[Token], starts: list[int]) -> dict[int, list[Token]]:
     return out
 
 
-def delta(old: list[int], new: list[int]) -> list[dict[str, Any]]:
-    """The one edit (common prefix and suffix kept) that turns `old` into `new`, as LSP SemanticTokensEdits."""
+def delta(old: list[int], new: list[int], offset: int = 0) -> list[dict[str, Any]]:
+    """The one edit (common prefix and suffix kept) that turns `old` into `new`, as LSP SemanticTokensEdits
+    (`offset`: where `old` starts in the client's data)."""
     if old == new:
         return []
     n = min(len(old), len(new))
@@ -281,7 +358,22 @@ def delta(old: list[int], new: list[int]) -> list[dict[str, Any]]:
     tail = 0
     while tail < n - head and old[len(old) - 1 - tail] == new[len(new) - 1 - tail]:
         tail += 1
-    return [{"start": head, "deleteCount": len(old) - head - tail, "data": new[head:len(new) - tail]}]
+    return [{"start": offset + head, "deleteCount": len(old) - head - tail, "data": new[head:len(new) - tail]}]
+
+
+def piece_delta(old: list[list[int]], new: list[list[int]]) -> list[dict[str, Any]]:
+    """The edit that turns the data of pieces `old` into that of `new` (see `TokenCache`): pieces that are
+    the same objects at both ends are kept unread; the integers between them are diffed by `delta`."""
+    n = min(len(old), len(new))
+    head = 0
+    while head < n and old[head] is new[head]:
+        head += 1
+    tail = 0
+    while tail < n - head and old[len(old) - 1 - tail] is new[len(new) - 1 - tail]:
+        tail += 1
+    start = sum(map(len, old[:head]))
+    return delta(list(chain.from_iterable(old[head:len(old) - tail])),
+                 list(chain.from_iterable(new[head:len(new) - tail])), start)
 
 
 def for_range(doc: Document, rng: types.Range, encoding: str) -> list[int]:
@@ -295,31 +387,31 @@ def register(server: ServerContext) -> None:
     """Serve semantic tokens for whole documents (with deltas) and ranges."""
     caches = PerDocument(server.documents, TokenCache)
 
-    def full_data(uri: str) -> tuple[TokenCache, list[int]] | None:
+    def pieces(uri: str) -> tuple[TokenCache, list[list[int]]] | None:
         entry = server.documents.get(uri)
         if entry is None:
             return None
         cache = caches[uri]
-        return cache, cache.full(entry.document, server.position_encoding)
+        return cache, cache.result(entry.document, server.position_encoding)
 
     @server.feature(types.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL, LEGEND)
     def semantic_tokens_full(params: types.SemanticTokensParams) -> RawJson | None:
-        found = full_data(params.text_document.uri)
+        found = pieces(params.text_document.uri)
         if found is None:
             return None
-        cache, data = found
-        return RawJson({"resultId": cache.remember(data), "data": data})
+        cache, new = found
+        return RawJson({"resultId": cache.remember(new), "data": list(chain.from_iterable(new))})
 
     @server.feature(types.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL_DELTA)
     def semantic_tokens_delta(params: types.SemanticTokensDeltaParams) -> RawJson | None:
-        found = full_data(params.text_document.uri)
+        found = pieces(params.text_document.uri)
         if found is None:
             return None
-        cache, data = found
+        cache, new = found
         if cache.result_id is not None and params.previous_result_id == cache.result_id:
-            edits = delta(cache.data, data)
-            return RawJson({"resultId": cache.remember(data), "edits": edits})
-        return RawJson({"resultId": cache.remember(data), "data": data})
+            edits = piece_delta(cache.pieces, new)
+            return RawJson({"resultId": cache.remember(new), "edits": edits})
+        return RawJson({"resultId": cache.remember(new), "data": list(chain.from_iterable(new))})
 
     @server.feature(types.TEXT_DOCUMENT_SEMANTIC_TOKENS_RANGE)
     def semantic_tokens_range(params: types.SemanticTokensRangeParams) -> RawJson | None:

@@ -94,15 +94,15 @@ class DlmProtocol(LanguageServerProtocol):
         if self.writer is None:
             log.error("cannot send a message: no transport")
             return
-        if not self._include_headers:  # a websocket transport: pygls's own framing
-            self._send_data(message)
-            return
         try:
             body = msgspec.json.encode(message)
         except UnicodeEncodeError:
             # A lone surrogate (a client may send one in a document's text) is not UTF-8;
             # json escapes it as `\udXXX`, which is valid JSON.
             body = json.dumps(message).encode("ascii")
+        if not self._include_headers:  # a websocket transport: pygls's own framing (of plain values)
+            self._send_data(json.loads(body))
+            return
         header = f"Content-Length: {len(body)}\r\nContent-Type: {self.CONTENT_TYPE}; charset=utf-8\r\n\r\n"
         res = self.writer.write(header.encode("ascii") + body)
         if inspect.isawaitable(res):

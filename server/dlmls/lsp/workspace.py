@@ -135,3 +135,42 @@ def register(server: ServerContext) -> None:
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(params: types.DidCloseTextDocumentParams) -> None:
         server.documents.close(params.text_document.uri)
+
+
+def unchanged_ends(old: list, new: list) -> tuple[int, int]:
+    """(head, tail): how many leading and trailing items `old` and `new` share (equal).
+
+    After an edit the model keeps the section objects before and after the
+    edited ones, so a feature that caches per section can take its previous
+    answers for both ends wholesale and look only at the middle (callers
+    compare the sections' ids: the same objects, not merely equal ones, so
+    that what they cached by id stays right). Found by a
+    binary search of slice comparisons (C loops that stop at identical
+    items): a 5,000-section document costs microseconds, not a Python loop.
+    """
+    n = min(len(old), len(new))
+    lo, hi = 0, n
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if old[lo:mid] == new[lo:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    head = lo
+    lo, hi = 0, n - head
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if old[len(old) - mid:len(old) - lo] == new[len(new) - mid:len(new) - lo]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return head, lo
+
+
+def unchanged_sections(old_ids: list[int], old_rows: list[int], ids: list[int], rows: list[int]) -> tuple[int, int]:
+    """(head, tail): how many leading and trailing sections are the same objects on the same lines as in
+    the last answer (whose section ids and first lines were `old_ids`, `old_rows`)."""
+    head, tail = unchanged_ends(old_ids, ids)
+    head = min(head, unchanged_ends(old_rows, rows)[0])
+    a, b = old_rows[len(old_rows) - tail:], rows[len(rows) - tail:]
+    return head, tail if a == b else min(tail, unchanged_ends(a, b)[1])
