@@ -17,11 +17,22 @@ class Writer:
 
     def messages(self) -> list[dict]:
         out = []
-        for frame in self.sent:
+        for frame in _frames(b"".join(bytes(part) for part in self.sent)):
             header, body = frame.split(b"\r\n\r\n", 1)
             assert int(header.split(b"\r\n")[0].split(b": ")[1]) == len(body)  # bytes, not characters
             out.append(json.loads(body))
         return out
+
+
+def _frames(data: bytes) -> list[bytes]:
+    """The messages in a stream of Content-Length frames (a message may be written in parts)."""
+    out = []
+    while data:
+        header, rest = data.split(b"\r\n\r\n", 1)
+        length = int(header.split(b"\r\n")[0].split(b": ")[1])
+        out.append(header + b"\r\n\r\n" + rest[:length])
+        data = rest[length:]
+    return out
 
 
 def _server_with_writer():
@@ -42,3 +53,9 @@ def test_a_raw_result_goes_out_as_is_with_a_byte_length():
     server.protocol._send_response(7, RawJson([{"name": "é😀", "kind": 5}]))
     assert writer.messages() == [{"jsonrpc": "2.0", "id": 7, "result": [{"name": "é😀", "kind": 5}]}]
 
+
+
+def test_an_encoded_result_is_written_around_its_bytes():
+    server, writer = _server_with_writer()
+    server.protocol._send_response(8, RawJson.encoded(b'[{"name":"\\u00e9","kind":5}]'))
+    assert writer.messages() == [{"jsonrpc": "2.0", "id": 8, "result": [{"name": "é", "kind": 5}]}]

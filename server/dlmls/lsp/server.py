@@ -76,9 +76,23 @@ class DlmProtocol(LanguageServerProtocol):
     def _send_response(self, msg_id, result=None, error=None):  # type: ignore[no-untyped-def,override]
         if error is None and isinstance(result, RawJson):
             self._result_types.pop(msg_id, None)
+            if isinstance(result.value, msgspec.Raw) and self._include_headers and self.writer is not None:
+                self._send_framed(msg_id, result.value)
+                return
             self._send_json({"jsonrpc": "2.0", "id": msg_id, "result": result.value})
             return
         super()._send_response(msg_id, result, error)
+
+    def _send_framed(self, msg_id: Any, result: msgspec.Raw) -> None:
+        """A response whose result is already encoded JSON, written around it rather than copied into a
+        new message (an outline of a 1 MB document is ~2.4 MB: each copy of it costs about a millisecond)."""
+        head = b'{"jsonrpc":"2.0","id":' + msgspec.json.encode(msg_id) + b',"result":'
+        length = len(head) + len(result) + 1
+        header = f"Content-Length: {length}\r\nContent-Type: {self.CONTENT_TYPE}; charset=utf-8\r\n\r\n"
+        for part in (header.encode("ascii") + head, result, b"}"):
+            res = self.writer.write(part)
+            if inspect.isawaitable(res):
+                asyncio.ensure_future(res)
 
     def notify_json(self, method: str, params: dict[str, Any]) -> None:
         """Send a notification whose params are already plain JSON values.
@@ -159,6 +173,7 @@ class DlmLanguageServer(LanguageServer):
             super()._start_io_async(stdin, stdout)
             return
         self._stop_event = threading.Event()
+        _grow_pipe(sink)
         self.protocol.set_writer(StdoutWriter(sink))
 
         async def serve() -> None:
@@ -205,6 +220,23 @@ def _own_pipe(source: BinaryIO, sink: BinaryIO) -> bool:
     if not (stat.S_ISFIFO(st.st_mode) or stat.S_ISSOCK(st.st_mode)):
         return False
     return (st.st_dev, st.st_ino) != (out.st_dev, out.st_ino)
+
+
+def _grow_pipe(sink: BinaryIO, size: int = 1 << 20) -> None:
+    """Give the pipe to the client room for a large answer (Linux; elsewhere nothing happens).
+
+    A 1 MB document's outline is ~2.4 MB of JSON; through a pipe's default
+    64 KB the server and the client take turns ~40 times per answer, and on
+    a busy machine each turn waits for the scheduler. A 1 MB pipe (the
+    unprivileged maximum) makes that a few turns.
+    """
+    import fcntl
+
+    try:
+        if stat.S_ISFIFO(os.fstat(sink.fileno()).st_mode):
+            fcntl.fcntl(sink.fileno(), getattr(fcntl, "F_SETPIPE_SZ", 1031), size)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def create_server() -> DlmLanguageServer:
