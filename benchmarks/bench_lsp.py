@@ -7,13 +7,28 @@ for (dlmls: incremental changes; dlm-lsp: full text on every change, which
 is what it advertises). Measured:
 
   * initialize: process spawn → `initialize` result (interpreter start and
-    imports included);
+    imports included; median of several spawns), and spawn → the first
+    diagnostics of a small document (what start-up defers to the first
+    document is paid there);
   * didOpen → first publishDiagnostics for the document;
   * one-character didChange → the diagnostics published for that change
-    (type a character into a prose line, then delete it, alternately);
+    (type a character into a prose line, then delete it, alternately), with
+    the sync the server asks for, and for dlmls also with whole-text changes
+    (as a client syncing full text sends them);
   * hover on a section fence, and documentSymbol;
+  * after each of a run of keystrokes (and of Enter / Backspace): semantic
+    tokens full, full/delta (from the previous result) and range (80 lines
+    around the edit), folding ranges and document symbols;
   * resident memory (VmRSS at the end, VmHWM peak) of the server process;
   * files the server created under DLM_HOME just by opening documents.
+
+Times end when the last byte of the answer has arrived (the client's own
+JSON decoding, which for a 2 MB outline costs a Python client more than the
+server's work, is not counted). Before timing, dlmls's package is compiled
+to `.pyc` (as `pip install` does; this machine sets PYTHONDONTWRITEBYTECODE,
+so an editable checkout would otherwise compile every module at every
+start). `--before DIR` adds a column for another checkout's `server/`
+(e.g. an older commit), run the same way.
 
 Documents: a generated 1 MB document (about 5,000 sections; benchmarks/
 generate.py) and every document of the conformance corpus. dlm-lsp runs
@@ -23,9 +38,11 @@ plus `pygls lsprotocol pyyaml pydantic python-ulid`), with DLM_HOME set to a
 temporary directory, as is dlmls's.
 
 Targets (issue 4): keystroke → diagnostics median ≤ 20 ms on the 1 MB
-document and at least 5× faster than dlm-lsp; initialize ≤ 300 ms; resident
-memory ≤ 120 MB. Run:
-`.venv/bin/python benchmarks/bench_lsp.py [--keystrokes N] [--write] [--only dlmls]`.
+document and at least 5× faster than dlm-lsp; resident memory ≤ 120 MB.
+Issue 11: initialize ≤ 450 ms (median); full-text keystroke → diagnostics
+near the incremental figure; semantic tokens, folding ranges and document
+symbols after a keystroke ≤ 10 ms each. Run:
+`.venv/bin/python benchmarks/bench_lsp.py [--keystrokes N] [--write] [--only dlmls] [--before DIR]`.
 """
 
 from __future__ import annotations
@@ -84,6 +101,8 @@ class Server:
     diagnostics: asyncio.Queue[tuple[float, dict[str, Any]]] = field(default_factory=asyncio.Queue)
     sync_kind: int = 1
     reader: asyncio.Task[None] | None = None
+    capabilities: dict[str, Any] = field(default_factory=dict)
+    arrived: float = 0.0  # when the last response's final byte arrived
 
     async def start(self) -> float:
         """Spawn and initialize; the seconds from spawn to the initialize result."""
@@ -96,10 +115,15 @@ class Server:
             "processId": os.getpid(), "rootUri": None,
             "capabilities": {"textDocument": {"hover": {"contentFormat": ["markdown", "plaintext"]},
                                               "documentSymbol": {"hierarchicalDocumentSymbolSupport": True},
-                                              "publishDiagnostics": {"versionSupport": True}},
+                                              "publishDiagnostics": {"versionSupport": True},
+                                              "semanticTokens": {"requests": {"full": {"delta": True},
+                                                                              "range": True},
+                                                                 "tokenTypes": [], "tokenModifiers": [],
+                                                                 "formats": ["relative"]}},
                              "window": {"workDoneProgress": False}},
         })
-        elapsed = time.perf_counter() - t0
+        elapsed = self.arrived - t0
+        self.capabilities = result["capabilities"]
         sync = result["capabilities"].get("textDocumentSync", 1)
         self.sync_kind = sync.get("change", 1) if isinstance(sync, dict) else sync
         self.notify("initialized", {})
@@ -126,8 +150,13 @@ class Server:
         return fields["VmRSS"], fields["VmHWM"]
 
     def _send(self, payload: dict[str, Any]) -> None:
+        self.proc.stdin.write(self.frame(payload))
+
+    @staticmethod
+    def frame(payload: dict[str, Any]) -> bytes:
+        """A message as sent (encoding a 1 MB text is the client's time, not the server's: encode first)."""
         body = json.dumps(payload).encode()
-        self.proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        return b"Content-Length: %d\r\n\r\n" % len(body) + body
 
     def notify(self, method: str, params: Any) -> None:
         """Send a notification."""
@@ -147,12 +176,14 @@ class Server:
             header = await out.readuntil(b"\r\n\r\n")
             length = next(int(line.split(b":")[1]) for line in header.split(b"\r\n")
                           if line.lower().startswith(b"content-length"))
-            message = json.loads(await out.readexactly(length))
-            now = time.perf_counter()
+            body = await out.readexactly(length)
+            now = time.perf_counter()  # before decoding: the client's JSON parse is not the server's time
+            message = json.loads(body)
             if "id" in message and "method" in message:  # a request from the server
                 self._send({"jsonrpc": "2.0", "id": message["id"], "result": None})
             elif "id" in message:
                 future = self.pending.pop(message["id"], None)
+                self.arrived = now
                 if future and not future.done():
                     if "error" in message:
                         future.set_exception(RuntimeError(f"{self.name}: {message['error']}"))
@@ -198,57 +229,105 @@ def fence_line(text: str) -> int:
     return 0
 
 
-async def bench_document(server: Server, uri: str, text: str, keystrokes: int) -> dict[str, float]:
-    """Open → diagnostics, keystrokes → diagnostics, hover, symbols on one document."""
-    out: dict[str, float] = {}
+class Typist:
+    """Keystrokes on one line of one open document: a character typed then deleted (or Enter then
+    Backspace), alternately, each sent as the server's sync kind or as the whole text."""
+
+    def __init__(self, server: Server, uri: str, text: str) -> None:
+        self.server, self.uri = server, uri
+        self.lines = text.split("\n")
+        self.line, self.col = text_line(text, 0.5)
+        self.version = 1
+        self.typed = False
+
+    async def stroke(self, newline: bool = False, full_text: bool | None = None) -> float:
+        """One keystroke; seconds until the diagnostics of the new version arrived."""
+        full = self.server.sync_kind != 2 if full_text is None else full_text
+        insert = not self.typed
+        char = "\n" if newline else "x"
+        line, col = self.line, self.col
+        if full:
+            if newline and insert:
+                self.lines.insert(line + 1, "")
+            elif newline:
+                del self.lines[line + 1]
+            else:
+                self.lines[line] = self.lines[line] + "x" if insert else self.lines[line][:-1]
+            change: dict[str, Any] = {"text": "\n".join(self.lines)}
+        else:  # the typed character (or line break) is at the end of the line
+            start = {"line": line, "character": col}
+            end = start if insert else ({"line": line + 1, "character": 0} if newline else
+                                        {"line": line, "character": col + 1})
+            change = {"range": {"start": start, "end": end}, "text": char if insert else ""}
+        self.typed = insert
+        self.version += 1
+        self.server.drain()
+        message = self.server.frame({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+            "textDocument": {"uri": self.uri, "version": self.version}, "contentChanges": [change]}})
+        t0 = time.perf_counter()
+        self.server.proc.stdin.write(message)
+        return await self.server.diagnostics_for(self.uri, self.version) - t0
+
+
+async def after_strokes(typist: Typist, runs: int, method: str, params: Any, newline: bool = False,
+                        chain: bool = False) -> float | None:
+    """Median seconds of `method` right after each of `runs` keystrokes (None: not offered). With
+    `chain`, params get the previous answer's resultId (semantic tokens deltas)."""
+    samples = []
+    try:  # the first answer (an editor asks on open) fills the server's caches; not counted
+        previous = await typist.server.request("textDocument/semanticTokens/full" if chain else method, params)
+    except RuntimeError:
+        return None
+    for _ in range(runs + runs % 2):  # an even number: the text ends as it began
+        await typist.stroke(newline=newline)
+        p = dict(params, previousResultId=previous["resultId"]) if chain and previous else params
+        t0 = time.perf_counter()
+        try:
+            previous = await typist.server.request(method, p)
+        except RuntimeError:
+            return None
+        samples.append(typist.server.arrived - t0)
+    return statistics.median(samples)
+
+
+async def bench_document(server: Server, uri: str, text: str, keystrokes: int,
+                         after: int = 0) -> dict[str, float | None]:
+    """Open → diagnostics, keystrokes → diagnostics, hover, symbols on one document; with `after`, the
+    requests an editor sends after each keystroke."""
+    out: dict[str, float | None] = {}
     server.drain()
     t0 = time.perf_counter()
     server.notify("textDocument/didOpen", {"textDocument": {
         "uri": uri, "languageId": "dlm", "version": 1, "text": text}})
     out["open"] = await server.diagnostics_for(uri, 1) - t0
+    typist = Typist(server, uri, text)
     if keystrokes:
-        line, col = text_line(text, 0.5)
-        lines = text.split("\n")
-        samples = []
-        for k in range(keystrokes):
-            version = k + 2
-            insert = k % 2 == 0
-            if server.sync_kind == 2:
-                rng = {"start": {"line": line, "character": col},
-                       "end": {"line": line, "character": col + (0 if insert else 1)}}
-                change = {"range": rng, "text": "x" if insert else ""}
-            else:
-                lines[line] = lines[line] + "x" if insert else lines[line][:-1]
-                change = {"text": "\n".join(lines)}
-            server.drain()
-            t1 = time.perf_counter()
-            server.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": version},
-                                                     "contentChanges": [change]})
-            samples.append(await server.diagnostics_for(uri, version) - t1)
+        keystrokes += keystrokes % 2  # an even number: the text ends as it began
+        samples = [await typist.stroke() for _ in range(keystrokes)]
         out["keystroke"] = statistics.median(samples)
         out["keystroke_p90"] = sorted(samples)[int(len(samples) * 0.9)]
+        full = [await typist.stroke(full_text=True) for _ in range(keystrokes)]
+        out["keystroke_full"] = statistics.median(full)
     pos = {"line": fence_line(text), "character": 3}
     out["hover"] = await timed(server, 9, "textDocument/hover", {"textDocument": {"uri": uri}, "position": pos})
     out["symbols"] = await timed(server, 5, "textDocument/documentSymbol", {"textDocument": {"uri": uri}})
-    if keystrokes and server.sync_kind == 2:
-        # What an editor asks for after each edit besides diagnostics: tokens and folds.
+    if after:
         ident = {"textDocument": {"uri": uri}}
-        version = keystrokes + 2
-        tokens, folds = [], []
-        for k in range(6):
-            insert = k % 2 == 0
-            rng = {"start": {"line": line, "character": col},
-                   "end": {"line": line, "character": col + (0 if insert else 1)}}
-            server.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": version},
-                                                     "contentChanges": [{"range": rng, "text": "x" if insert else ""}]})
-            await server.diagnostics_for(uri, version)
-            version += 1
-            tokens.append(await timed(server, 1, "textDocument/semanticTokens/full", ident))
-            folds.append(await timed(server, 1, "textDocument/foldingRange", ident))
-        if None not in tokens:
-            out["tokens_first"], out["tokens"] = tokens[0], statistics.median(tokens[1:])
-        if None not in folds:
-            out["folds"] = statistics.median(folds)
+        tokens = "textDocument/semanticTokens/full"
+        out["tokens_first"] = await timed(server, 1, tokens, ident)
+        out["tokens"] = await after_strokes(typist, after, tokens, ident)
+        out["tokens_delta"] = await after_strokes(typist, after, tokens + "/delta", ident, chain=True)
+        window = {"start": {"line": max(0, typist.line - 40), "character": 0},
+                  "end": {"line": typist.line + 40, "character": 0}}
+        out["tokens_range"] = await after_strokes(typist, after, "textDocument/semanticTokens/range",
+                                                  dict(ident, range=window))
+        out["folds"] = await after_strokes(typist, after, "textDocument/foldingRange", ident)
+        out["symbols_after"] = await after_strokes(typist, after, "textDocument/documentSymbol", ident)
+        out["tokens_delta_enter"] = await after_strokes(typist, after, tokens + "/delta", ident, newline=True,
+                                                        chain=True)
+        out["folds_enter"] = await after_strokes(typist, after, "textDocument/foldingRange", ident, newline=True)
+        out["symbols_enter"] = await after_strokes(typist, after, "textDocument/documentSymbol", ident,
+                                                   newline=True)
     server.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
     return out
 
@@ -262,7 +341,7 @@ async def timed(server: Server, runs: int, method: str, params: Any) -> float | 
             await server.request(method, params)
         except RuntimeError:
             return None
-        samples.append(time.perf_counter() - t1)
+        samples.append(server.arrived - t1)
     return statistics.median(samples)
 
 
@@ -271,38 +350,57 @@ def count_files(root: Path) -> int:
     return sum(len(files) for _, _, files in os.walk(root))
 
 
-def import_floor(python: str, runs: int = 5) -> float:
+def import_floor(python: str, runs: int = 5, env: dict[str, str] | None = None) -> float:
     """Fastest of `runs` spawns of `python` that import pygls's server (and with it lsprotocol) and exit:
     a lower bound on what any pygls 2 server pays before it can answer `initialize`."""
     samples = []
     for _ in range(runs):
         t0 = time.perf_counter()
-        subprocess.run([python, "-c", "import pygls.lsp.server"], check=True)
+        subprocess.run([python, "-c", "import pygls.lsp.server"], check=True, env=env)
         samples.append(time.perf_counter() - t0)
     return min(samples)
 
 
-async def initialize_time(name: str, command: list[str], env: dict[str, str], runs: int = 5) -> float:
-    """Median seconds from spawn to the initialize result over `runs` fresh processes."""
-    samples = []
+SMALL = CORPUS / "gallery-domain-kb.dlm"
+
+
+async def startup(name: str, command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """(spawn → initialize result, spawn → first diagnostics of a small document) of one fresh process."""
+    t0 = time.perf_counter()
+    server = Server(name, command, env)
+    init = await server.start()
+    uri = SMALL.as_uri()
+    server.notify("textDocument/didOpen", {"textDocument": {
+        "uri": uri, "languageId": "dlm", "version": 1, "text": SMALL.read_text(encoding="utf-8")}})
+    first = await server.diagnostics_for(uri, 1) - t0
+    await server.stop()
+    return init, first
+
+
+async def startups(servers: dict[str, tuple[list[str], dict[str, str]]], runs: int) -> dict[str, dict[str, float]]:
+    """Start-up figures of every server, their spawns interleaved so that a change of load hits all alike."""
+    got: dict[str, dict[str, list[float]]] = {n: {"initialize": [], "first": [], "floor": []} for n in servers}
     for _ in range(runs):
-        server = Server(name, command, env)
-        samples.append(await server.start())
-        await server.stop()
-    return statistics.median(samples)
+        for name, (command, env) in servers.items():
+            init, first = await startup(name, command, env)
+            got[name]["initialize"].append(init)
+            got[name]["first"].append(first)
+            got[name]["floor"].append(import_floor(command[0], 1, env))
+    return {n: {"initialize": statistics.median(g["initialize"]), "first": statistics.median(g["first"]),
+                "floor": min(g["floor"])} for n, g in got.items()}
 
 
-async def run_server(name: str, command: list[str], big: str, keystrokes: int, corpus: bool) -> dict[str, Any]:
-    """Every measurement for one server."""
+async def run_server(name: str, command: list[str], env: dict[str, str], big: str, keystrokes: int, after: int,
+                     corpus: bool) -> dict[str, Any]:
+    """Every measurement for one server but start-up."""
     with tempfile.TemporaryDirectory() as home, tempfile.TemporaryDirectory() as docs:
-        env = {**os.environ, "DLM_HOME": home}
-        res: dict[str, Any] = {"floor": import_floor(command[0]),
-                               "initialize": await initialize_time(name, command, env)}
+        env = {**env, "DLM_HOME": home}
+        res: dict[str, Any] = {}
         server = Server(name, command, env)
         await server.start()
         big_path = Path(docs) / "big.dlm"
         big_path.write_text(big)
-        res["big"] = await bench_document(server, big_path.as_uri(), big, keystrokes)
+        res["big"] = await bench_document(server, big_path.as_uri(), big, keystrokes, after)
         if corpus:
             per_file = []
             for path in sorted(CORPUS.glob("*.dlm")):
@@ -324,8 +422,12 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:.1f} ms"
 
 
-def report(results: dict[str, dict[str, Any]], big_bytes: int, keystrokes: int) -> str:
-    """The side-by-side table."""
+TEN_MS = [("tokens", "semanticTokens/full"), ("tokens_delta", "semanticTokens/full/delta"),
+          ("tokens_range", "semanticTokens/range"), ("folds", "foldingRange"), ("symbols_after", "documentSymbol")]
+
+
+def report(results: dict[str, dict[str, Any]], runs: int, keystrokes: int, after: int) -> str:
+    """The side-by-side table and the verdicts on the targets (for the first server)."""
     names = list(results)
     rows: list[tuple[str, ...]] = []
 
@@ -338,16 +440,22 @@ def report(results: dict[str, dict[str, Any]], big_bytes: int, keystrokes: int) 
                 values.append("not offered")
         rows.append((label, *values))
 
-    row("initialize (spawn → result, median of 5)", lambda r: r["initialize"])
-    row("floor: spawn, `import pygls.lsp.server`, exit (fastest of 5)", lambda r: r["floor"])
-    row("1 MB: didOpen → diagnostics", lambda r: r["big"]["open"])
-    row(f"1 MB: keystroke → diagnostics (median of {keystrokes})", lambda r: r["big"]["keystroke"])
-    row("1 MB: keystroke → diagnostics (p90)", lambda r: r["big"]["keystroke_p90"])
-    row("1 MB: hover on a fence (median)", lambda r: r["big"]["hover"])
-    row("1 MB: documentSymbol (median)", lambda r: r["big"]["symbols"])
-    row("1 MB: semanticTokens/full, first request", lambda r: r["big"]["tokens_first"])
-    row("1 MB: semanticTokens/full after a keystroke (median)", lambda r: r["big"]["tokens"])
-    row("1 MB: foldingRange after a keystroke (median)", lambda r: r["big"]["folds"])
+    big = lambda key: lambda r: r["big"][key]  # noqa: E731
+    row(f"initialize (spawn → result, median of {runs})", lambda r: r["initialize"])
+    row(f"floor: spawn, `import pygls.lsp.server`, exit (fastest of {runs})", lambda r: r["floor"])
+    row(f"spawn → first diagnostics of a 4 KB document (median of {runs})", lambda r: r["first"])
+    row("1 MB: didOpen → diagnostics", big("open"))
+    row(f"1 MB: keystroke → diagnostics, the sync the server asks for (median of {keystrokes})", big("keystroke"))
+    row("1 MB: keystroke → diagnostics (p90)", big("keystroke_p90"))
+    row(f"1 MB: keystroke → diagnostics, whole-text changes (median of {keystrokes})", big("keystroke_full"))
+    row("1 MB: hover on a fence (median)", big("hover"))
+    row("1 MB: documentSymbol, no edit (median)", big("symbols"))
+    row("1 MB: semanticTokens/full, first request", big("tokens_first"))
+    for key, method in TEN_MS:
+        row(f"1 MB: {method} after a keystroke (median of {after})", big(key))
+    row(f"1 MB: semanticTokens/full/delta after Enter / Backspace (median of {after})", big("tokens_delta_enter"))
+    row(f"1 MB: foldingRange after Enter / Backspace (median of {after})", big("folds_enter"))
+    row(f"1 MB: documentSymbol after Enter / Backspace (median of {after})", big("symbols_enter"))
     row("corpus: didOpen → diagnostics (median over files)", lambda r: r["corpus"]["open"])
     row("corpus: keystroke → diagnostics (median over files)", lambda r: r["corpus"]["keystroke"])
     row("corpus: hover (median over files)", lambda r: r["corpus"]["hover"])
@@ -357,15 +465,21 @@ def report(results: dict[str, dict[str, Any]], big_bytes: int, keystrokes: int) 
     row("files created under DLM_HOME by opening", lambda r: r["created_files"], str)
     text = table(("measure", *names), rows)
     ours = results[names[0]]
-    verdicts = [_verdict("keystroke → diagnostics ≤ 20 ms on 1 MB", ours["big"]["keystroke"] <= 0.020,
-                         ms(ours["big"]["keystroke"])),
-                _verdict("initialize ≤ 300 ms", ours["initialize"] <= 0.300,
+    b = ours["big"]
+    verdicts = [_verdict("keystroke → diagnostics ≤ 20 ms on 1 MB", b["keystroke"] <= 0.020, ms(b["keystroke"])),
+                _verdict("initialize ≤ 450 ms (median)", ours["initialize"] <= 0.450,
                          f"{ms(ours['initialize'])}; importing pygls alone takes {ms(ours['floor'])} here"),
+                _verdict("whole-text keystroke → diagnostics near the incremental figure (≤ 1.5×)",
+                         b["keystroke_full"] <= 1.5 * b["keystroke"],
+                         f"{ms(b['keystroke_full'])} against {ms(b['keystroke'])}"),
+                *(_verdict(f"{method} after a keystroke ≤ 10 ms", b[key] is not None and b[key] <= 0.010,
+                           ms(b[key]) if b[key] is not None else "not offered") for key, method in TEN_MS),
                 _verdict("resident memory ≤ 120 MB", ours["hwm"] <= 120, f"peak {ours['hwm']:.0f} MiB")]
-    if len(names) == 2:
-        a, b = (results[n]["big"].get("keystroke") for n in names)
-        if a and b:
-            verdicts.insert(1, _verdict(f"≥ 5× faster than {names[1]} on 1 MB", b / a >= 5, f"{b / a:.1f}×"))
+    other = next((n for n in names[1:] if n.startswith("dlm-lsp")), None)
+    if other:
+        a, c = ours["big"].get("keystroke"), results[other]["big"].get("keystroke")
+        if a and c:
+            verdicts.insert(1, _verdict(f"≥ 5× faster than {other} on 1 MB", c / a >= 5, f"{c / a:.1f}×"))
     return text + "\n\n" + "\n".join(verdicts)
 
 
@@ -373,31 +487,55 @@ def _verdict(target: str, met: bool, detail: str) -> str:
     return f"- {target}: {'met' if met else 'NOT met'} ({detail})"
 
 
+def compile_package(source: Path) -> None:
+    """Write the `.pyc` files of dlmls under `source` (what `pip install` does)."""
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(source / "dlmls")], check=True)
+
+
 async def main_async(args: argparse.Namespace) -> None:
     big = generate(1_000_000).decode()
-    servers = {"dlmls": [sys.executable, "-m", "dlmls.cli", "serve"]}
+    base_env = dict(os.environ)
+    compile_package(ROOT / "server")
+    servers: dict[str, tuple[list[str], dict[str, str]]] = {
+        "dlmls": ([sys.executable, "-m", "dlmls.cli", "serve"], base_env)}
+    if args.before:
+        before = Path(args.before).resolve()
+        compile_package(before)
+        label = f"dlmls before ({args.before_label})" if args.before_label else "dlmls before"
+        servers[label] = ([sys.executable, "-m", "dlmls.cli", "serve"], {**base_env, "PYTHONPATH": str(before)})
     if args.only != "dlmls":
-        servers["dlm-lsp 0.1.1"] = [str(ensure_baseline()), "-m", "dlm_lsp"]
+        servers["dlm-lsp 0.1.1"] = ([str(ensure_baseline()), "-m", "dlm_lsp"], base_env)
+    load = [os.getloadavg()[0]]
+    print("bench: start-up", file=sys.stderr)
+    starts = await startups(servers, args.runs)
     results = {}
-    for name, command in servers.items():
+    for name, (command, env) in servers.items():
         print(f"bench: {name}", file=sys.stderr)
-        results[name] = await run_server(name, command, big, args.keystrokes, not args.no_corpus)
-    text = report(results, len(big.encode()), args.keystrokes)
+        results[name] = {**starts[name], **await run_server(name, command, env, big, args.keystrokes, args.after,
+                                                            not args.no_corpus)}
+    load.append(os.getloadavg()[0])
+    text = report(results, args.runs, args.keystrokes, args.after)
     print(text)
+    print(f"load average (1 min) at the start and end: {load[0]:.2f}, {load[1]:.2f}", file=sys.stderr)
     if args.write:
         record("lsp", f"## Language server vs dlm-lsp (`benchmarks/bench_lsp.py`)\n\n"
-                      f"{time.strftime('%Y-%m-%d')}, {machine()}; 1 MB document: {len(big.encode()):,} bytes; "
-                      f"conformance corpus: {results['dlmls'].get('corpus_files', 0)} documents. "
-                      f"Targets: keystroke → diagnostics ≤ 20 ms and ≥ 5× dlm-lsp on 1 MB, "
-                      f"initialize ≤ 300 ms, memory ≤ 120 MB. Both servers run on pygls 2, whose import "
-                      f"(lsprotocol's ~600 attrs classes) alone exceeds 300 ms on this machine: the floor "
-                      f"row.\n\n{text}")
+                      f"{time.strftime('%Y-%m-%d %H:%M')}, {machine()}, 1-minute load average "
+                      f"{load[0]:.1f} at the start and {load[1]:.1f} at the end (other jobs share the 2 cores); "
+                      f"1 MB document: {len(big.encode()):,} bytes; conformance corpus: "
+                      f"{results['dlmls'].get('corpus_files', 0)} documents. Times end when the answer's last "
+                      f"byte has arrived (the client's JSON decoding is not counted); dlmls's package is "
+                      f"compiled to .pyc first, as an installed package is. Both servers run on pygls 2, whose "
+                      f"import (lsprotocol's ~600 attrs classes) is the floor row.\n\n{text}")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--keystrokes", type=int, default=40)
+    ap.add_argument("--after", type=int, default=8, help="keystrokes per request measured after a keystroke")
+    ap.add_argument("--runs", type=int, default=7, help="spawns per server for the start-up figures")
     ap.add_argument("--only", choices=["dlmls"], help="skip the dlm-lsp baseline")
+    ap.add_argument("--before", metavar="DIR", help="also run the dlmls in DIR (a checkout's server/ folder)")
+    ap.add_argument("--before-label", metavar="TEXT", help="the column name's detail for --before (a commit)")
     ap.add_argument("--no-corpus", action="store_true")
     ap.add_argument("--write", action="store_true", help="record the table in benchmarks/RESULTS.md")
     asyncio.run(main_async(ap.parse_args()))
