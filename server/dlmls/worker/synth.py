@@ -118,7 +118,8 @@ class _Prefix:
 
 def _last_logits(model: Any) -> dict[str, Any]:
     """Ask a causal LM for the last position's logits only (decoders alone have no logits)."""
-    return {"logits_to_keep": 1} if hasattr(model, "get_output_embeddings") else {}
+    head = model.get_output_embeddings() if hasattr(model, "get_output_embeddings") else None
+    return {"logits_to_keep": 1} if head is not None else {}
 
 
 def _pick(logits: Any, sample: bool, temperature: float, generator: Any) -> Any:
