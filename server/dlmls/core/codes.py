@@ -17,7 +17,8 @@ from __future__ import annotations
 from dlmls.core.frontmatter import CODES as FRONTMATTER_CODES
 
 CODES: dict[str, str] = {
-    "DLM001": "invalid UTF-8 (DLM reads .dlm files as strict UTF-8)",
+    "DLM001": "invalid UTF-8 (DLM reads .dlm files as strict UTF-8); in an editor, the file behind a buffer that "
+              "shows U+FFFD is not UTF-8, and saving writes the U+FFFD in place of its bytes",
     "DLM002": "UTF-8 byte order mark at the start of the file (DLM drops it)",
     "FM001": "line 1 is not `---`: no frontmatter",
     "FM002": "frontmatter is never closed by a `---` line",
