@@ -7,11 +7,16 @@
 -- DLMLS_E2E_OUT (the JSON result), DLMLS_E2E_CMD (the server command, JSON), DLMLS_E2E_HOME
 -- (dlmHome), DLMLS_E2E_PARSER_DIR (document: where :DlmBuildParser puts the parser).
 
-local env = vim.env
-local out = { notifications = {}, progress = {}, steps = {} }
-local started = vim.uv.hrtime()
+-- The same driver runs on Neovim 0.7 (tools/nvim07) and 0.10 (tools/nvim); it uses only what both
+-- have, or the plugin's own dlmls.compat.
 
-local function elapsed() return (vim.uv.hrtime() - started) / 1e9 end
+local env = vim.env
+local compat = require('dlmls.compat')
+local out = { notifications = {}, progress = {}, steps = {}, version = tostring(vim.version().major) .. '.'
+  .. tostring(vim.version().minor), lsp_diagnostics = {} }
+local started = compat.uv.hrtime()
+
+local function elapsed() return (compat.uv.hrtime() - started) / 1e9 end
 local function step(name) out.steps[#out.steps + 1] = string.format('%.2fs %s', elapsed(), name) end
 
 -- What the plugin shows the user goes through vim.notify: keep it all.
@@ -20,27 +25,40 @@ vim.notify = function(msg, level)
   out.notifications[#out.notifications + 1] = n
 end
 
--- The raw $/progress values the server sent, to tell a display problem from a server problem.
-vim.api.nvim_create_autocmd('LspProgress', { callback = function(ev)
-  local v = ev.data.params.value
+-- The raw $/progress values the server sent, to tell a display problem from a server problem:
+-- Neovim's own handler, wrapped (the plugin's handlers, and on 0.10 its LspProgress event, come
+-- before or after it and are not touched).
+local progress_handler = vim.lsp.handlers['$/progress']
+vim.lsp.handlers['$/progress'] = function(err, params, ctx, config)
+  local v = type(params) == 'table' and params.value or {}
   out.progress[#out.progress + 1] = { kind = v.kind, title = v.title, message = v.message,
-    percentage = v.percentage, token = ev.data.params.token }
-end })
+    percentage = v.percentage, token = params.token }
+  return progress_handler(err, params, ctx, config)
+end
+-- The raw diagnostics (LSP ranges in UTF-16 units; 0.7's vim.diagnostic does not keep them).
+local diagnostics_handler = vim.lsp.handlers['textDocument/publishDiagnostics']
+vim.lsp.handlers['textDocument/publishDiagnostics'] = function(err, params, ctx, config)
+  out.lsp_diagnostics = params.diagnostics
+  return diagnostics_handler(err, params, ctx, config)
+end
+
+-- The plugin's User events: ev.data from 0.8 on, require('dlmls').event_data on 0.7.
+local function event_data(ev) return ev.data or require('dlmls').event_data end
 
 local retrain_results = {}
 vim.api.nvim_create_autocmd('User', { pattern = 'DlmRetrainDone', callback = function(ev)
-  retrain_results[#retrain_results + 1] = { result = ev.data.result, t = elapsed() }
+  retrain_results[#retrain_results + 1] = { result = event_data(ev).result, t = elapsed() }
 end })
 
 local synth_results, review_results, changed = {}, {}, {}
 vim.api.nvim_create_autocmd('User', { pattern = 'DlmSynthDone', callback = function(ev)
-  synth_results[#synth_results + 1] = { result = ev.data.result, t = elapsed() }
+  synth_results[#synth_results + 1] = { result = event_data(ev).result, t = elapsed() }
 end })
 vim.api.nvim_create_autocmd('User', { pattern = 'DlmReviewDone', callback = function(ev)
-  review_results[#review_results + 1] = { action = ev.data.action, result = ev.data.result, t = elapsed() }
+  review_results[#review_results + 1] = { action = event_data(ev).action, result = event_data(ev).result, t = elapsed() }
 end })
 vim.api.nvim_create_autocmd('User', { pattern = 'DlmSuggestionsChanged', callback = function(ev)
-  changed[#changed + 1] = { uri = ev.data.uri, t = elapsed() }
+  changed[#changed + 1] = { uri = event_data(ev).uri, t = elapsed() }
 end })
 
 local function wait(ms, what, cond)
@@ -60,14 +78,14 @@ local function open_document()
     cmd = vim.json.decode(env.DLMLS_E2E_CMD),
     settings = { dlmHome = env.DLMLS_E2E_HOME },
   })
-  vim.cmd.edit(vim.fn.fnameescape(env.DLMLS_E2E_FILE))
+  vim.cmd('edit ' .. vim.fn.fnameescape(env.DLMLS_E2E_FILE))
   out.filetype = vim.bo.filetype
   local buf = vim.api.nvim_get_current_buf()
   wait(20000, 'the dlmls client to initialize', function()
-    local client = vim.lsp.get_clients({ bufnr = buf, name = 'dlmls' })[1]
+    local client = compat.get_clients(buf, 'dlmls')[1]
     return client ~= nil and client.initialized
   end)
-  local client = vim.lsp.get_clients({ bufnr = buf, name = 'dlmls' })[1]
+  local client = compat.get_clients(buf, 'dlmls')[1]
   out.offset_encoding = client.offset_encoding
   out.init_options = client.config.init_options
   out.runtimepath = vim.opt.runtimepath:get()
@@ -92,10 +110,8 @@ function scenarios.document()
   local diagnostics = vim.diagnostic.get(buf)
   table.sort(diagnostics, function(a, b) return a.lnum < b.lnum or (a.lnum == b.lnum and a.col < b.col) end)
   for _, d in ipairs(diagnostics) do
-    local lsp = d.user_data and d.user_data.lsp or {}
     out.diagnostics[#out.diagnostics + 1] = { lnum = d.lnum, col = d.col, end_lnum = d.end_lnum,
-      end_col = d.end_col, code = d.code, severity = d.severity, source = d.source, message = d.message,
-      lsp_range = lsp.range }
+      end_col = d.end_col, code = d.code, severity = d.severity, source = d.source, message = d.message }
   end
 
   -- Hover as the user gets it: the cursor on a frontmatter key, vim.lsp.buf.hover(), the float.
@@ -118,9 +134,22 @@ function scenarios.document()
 
   out.highlighter = vim.treesitter.highlighter.active[buf] ~= nil
   local fence = tonumber(env.DLMLS_E2E_FENCE_LINE)
-  out.fence_captures = vim.tbl_map(function(c) return c.capture end,
-    vim.treesitter.get_captures_at_pos(buf, fence, 2))
-  out.highlight_query = vim.treesitter.query.get_files('dlm', 'highlights')
+  if vim.treesitter.get_captures_at_pos then -- 0.8+
+    out.fence_captures = vim.tbl_map(function(c) return c.capture end,
+      vim.treesitter.get_captures_at_pos(buf, fence, 2))
+  else -- 0.7: the highlight query's captures over the fence line, those that cover column 2
+    out.fence_captures = {}
+    local query = vim.treesitter.get_query('dlm', 'highlights')
+    local root = vim.treesitter.get_parser(buf, 'dlm'):parse()[1]:root()
+    for id, node in query:iter_captures(root, buf, fence, fence + 1) do
+      local r1, c1, r2, c2 = node:range()
+      if (r1 < fence or (r1 == fence and c1 <= 2)) and (r2 > fence or (r2 == fence and c2 > 2)) then
+        out.fence_captures[#out.fence_captures + 1] = query.captures[id]
+      end
+    end
+  end
+  local query = vim.treesitter.query
+  out.highlight_query = (query.get_files or query.get_query_files)('dlm', 'highlights')
 end
 
 function scenarios.retrain()

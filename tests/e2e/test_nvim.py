@@ -26,20 +26,22 @@ from fake_engine import document, worker_env
 from problem_doc import DOC
 
 ROOT = Path(__file__).resolve().parents[2]
-NVIM = ROOT / "tools" / "nvim"
+# The Neovim versions the plugin supports at both ends: Debian bookworm's packaged 0.7.2 and
+# Debian trixie's 0.10.4, each fetched into ~/.cache on first use without root or installing.
+NVIMS = {"0.7": ROOT / "tools" / "nvim07", "0.10": ROOT / "tools" / "nvim"}
 PLUGIN = ROOT / "editors" / "nvim"
 DRIVER = Path(__file__).resolve().parent / "nvim_driver.lua"
 SERVER_COMMAND = [sys.executable, "-m", "dlmls.cli", "serve"]
 TIMEOUT = 60  # seconds per Neovim run: a hang fails the test instead of blocking CI
 # --clean still has the system's site directories on 'runtimepath' and 'packpath': keep only
 # Neovim's own (everything under <install>/usr, where $VIMRUNTIME is usr/share/nvim/runtime).
-ONLY_NEOVIM = ("lua local usr = vim.fs.dirname(vim.fs.dirname(vim.fs.dirname(vim.env.VIMRUNTIME)))"
+ONLY_NEOVIM = ("lua local usr = vim.fn.fnamemodify(vim.env.VIMRUNTIME, ':h:h:h')"
                " for _, o in ipairs({'runtimepath', 'packpath'}) do"
                " vim.opt[o] = vim.tbl_filter(function(p) return vim.startswith(p, usr) end, vim.opt[o]:get())"
                " end")
 
 LINES = DOC.splitlines()
-# The server's ranges in UTF-16 units (all Neovim 0.10 offers), as tests/lsp/test_diagnostics.py has them.
+# The server's ranges in UTF-16 units (all Neovim 0.7 and 0.10 offer), as tests/lsp/test_diagnostics.py has them.
 EXPECTED_LSP = [("FM122", "3:29-3:36"), ("FM110", "3:38-3:43"), ("DLM402", "8:0-8:5")]
 FENCE_LINE = 7
 
@@ -55,24 +57,31 @@ UNREACHABLE = ("Failed to fetch", "Could not resolve", "Could not connect", "Tem
                "Connection timed out", "Network is unreachable")
 
 
-@pytest.fixture(scope="session")
-def nvim() -> Path:
-    """tools/nvim, fetched on first use; skips only if the Debian archive is unreachable."""
+def fetch_nvim(version: str) -> Path:
+    """tools/nvim07 or tools/nvim, fetched on first use; skips only if the Debian archive is unreachable."""
+    tool = NVIMS[version]
     try:
-        done = subprocess.run([str(NVIM), "--version"], check=False, capture_output=True, text=True,
+        done = subprocess.run([str(tool), "--version"], check=False, capture_output=True, text=True,
                               timeout=600)
     except subprocess.TimeoutExpired as exc:
         # Slow is not unreachable: only an archive that cannot be reached is a reason to skip.
-        pytest.fail(f"tools/nvim: fetching Neovim 0.10 from the Debian archive took over 10 minutes\n{exc.stderr or ''}")
+        pytest.fail(f"{tool.name}: fetching Neovim {version} from the Debian archive took over 10 minutes\n"
+                    f"{exc.stderr or ''}")
     if done.returncode != 0:
         why = [line for line in done.stderr.splitlines() if any(sign in line for sign in UNREACHABLE)]
         if why:
-            pytest.skip(f"Neovim 0.10 cannot be obtained: tools/nvim cannot reach the Debian archive: "
+            pytest.skip(f"Neovim {version} cannot be obtained: {tool.name} cannot reach the Debian archive: "
                         f"{why[0]}")
-        pytest.fail(f"tools/nvim --version exited {done.returncode}\n{done.stderr}")
-    match = re.match(r"NVIM v(\d+)\.(\d+)", done.stdout)
-    assert match and (int(match[1]), int(match[2])) >= (0, 10), done.stdout
-    return NVIM
+        pytest.fail(f"{tool.name} --version exited {done.returncode}\n{done.stderr}")
+    match = re.match(r"NVIM v(\d+\.\d+)\.", done.stdout)
+    assert match and match[1] == version, done.stdout
+    return tool
+
+
+@pytest.fixture(scope="session", params=list(NVIMS), ids=lambda v: f"nvim{v}")
+def nvim(request: pytest.FixtureRequest) -> Path:
+    """Every scenario runs on Neovim 0.7 and on 0.10 (the real-model synthesis only on 0.10)."""
+    return fetch_nvim(request.param)
 
 
 def run_nvim(nvim: Path, tmp_path: Path, scenario: str, text: str, **env: str) -> dict:
@@ -106,6 +115,7 @@ def run_nvim(nvim: Path, tmp_path: Path, scenario: str, text: str, **env: str) -
         f"nvim ({scenario}) failed: {data.get('error')}\nsteps: {data.get('steps')}\n"
         f"notifications: {data.get('notifications')}\n{output}\n{lsp_log(state)}")
     assert not (tmp_path / "decoy").exists(), "the dlmHome setting did not reach the server"
+    assert {tool: v for v, tool in NVIMS.items()}[nvim] == data["version"], data["version"]
     data["home"] = str(tmp_path / "home")
     return data
 
@@ -162,8 +172,10 @@ def test_diagnostics_at_exact_positions(opened: dict):
     # Neovim's byte columns put FM110 exactly on `bogus`, after the multi-byte characters.
     fm110 = opened["diagnostics"][1]
     assert LINES[3].encode()[fm110["col"]:fm110["end_col"]] == b"bogus"
-    # The LSP ranges behind them, in UTF-16 units.
-    assert [(d["code"], lsp_span(d["lsp_range"])) for d in opened["diagnostics"]] == EXPECTED_LSP
+    # The LSP ranges behind them, in UTF-16 units, as published.
+    published = sorted(opened["lsp_diagnostics"], key=lambda d: (d["range"]["start"]["line"],
+                                                                  d["range"]["start"]["character"]))
+    assert [(d["code"], lsp_span(d["range"])) for d in published] == EXPECTED_LSP
     assert all(d["source"] == "dlmls" for d in opened["diagnostics"])
     assert opened["diagnostics"][0]["severity"] == 1  # vim.diagnostic.severity.ERROR
     assert "bogus" in fm110["message"]

@@ -9,7 +9,8 @@ vim.g.loaded_dlmls = true
 
 -- Also in ftdetect/dlm.lua; here too for a runtimepath extended after filetype
 -- detection was set up, when ftdetect/ is not sourced again. Adding it twice is harmless.
-vim.filetype.add({ extension = { dlm = 'dlm' } })
+-- (On Neovim 0.7 also a BufRead/BufNewFile autocmd: its filetype.lua is opt-in.)
+require('dlmls.compat').add_filetype()
 
 -- The commands act on the current buffer's dlmls client; they load the
 -- module lazily so startup stays free.

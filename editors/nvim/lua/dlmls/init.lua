@@ -1,4 +1,4 @@
--- dlmls for Neovim (>= 0.10): starts the dlmls language server for `dlm`
+-- dlmls for Neovim (>= 0.7; what differs between versions is in dlmls.compat): starts the dlmls language server for `dlm`
 -- buffers, shows the server's work-done progress, and offers the training
 -- commands (:DlmRetrain, :DlmCancel, :DlmAsk) and the synthesis loop's
 -- (:DlmSynth, :DlmSuggestions, :DlmAccept, :DlmReject, with pending
@@ -6,9 +6,12 @@
 -- folding ranges, semantic tokens, completion and code actions are plain LSP
 -- and need nothing here. Tree-sitter highlighting uses the grammar's own
 -- queries (queries/dlm) once a parser is built (:DlmBuildParser).
+local compat = require('dlmls.compat')
+
 local M = {}
 
 local NAME = 'dlmls'
+local uv = compat.uv
 
 local defaults = {
   -- How to start the server; any `dlmls serve` works (a venv's python -m dlmls.cli serve, ...).
@@ -35,12 +38,12 @@ M.config = vim.deepcopy(defaults)
 -- token -> {client_id, title, shown, percentage (of the last report shown), held (a report not yet shown)}.
 local active = {}
 
--- Client methods: called `client.request(...)` in 0.10 and `client:request(...)` from 0.11 on.
-local function call(client, method, ...)
-  if vim.fn.has('nvim-0.11') == 1 then
-    return client[method](client, ...)
-  end
-  return client[method](...)
+local call = compat.call
+
+-- On 0.7, User events carry no `data`: handlers read `ev.data or require('dlmls').event_data`.
+M.event_data = nil
+local function fire(pattern, data)
+  compat.fire(pattern, data, M)
 end
 
 local function notify(message, level)
@@ -49,7 +52,7 @@ end
 
 --- The dlmls client attached to `bufnr` (default: the current buffer), or nil after saying why.
 local function client_for(bufnr)
-  local client = vim.lsp.get_clients({ bufnr = bufnr, name = NAME })[1]
+  local client = compat.get_clients(bufnr, NAME)[1]
   if client == nil then
     notify('no dlmls server is attached to this buffer (is it a .dlm file, and was setup() called?)',
       vim.log.levels.ERROR)
@@ -97,15 +100,20 @@ local function execute_job(bufnr, command, extra, what, on_ok, done, level)
   end)
 end
 
+-- Before 0.10 (no LspProgress event) the client's `$/progress` handler; set by setup().
+local progress_handlers
+
 --- Start (or reuse) the dlmls client for `bufnr`.
 function M.start(bufnr)
   bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
   local name = vim.api.nvim_buf_get_name(bufnr)
-  local root = vim.fs.root(bufnr, M.config.root_markers)
-    or (name ~= '' and vim.fs.dirname(name))
+  local root = compat.root(bufnr, M.config.root_markers)
+    or (name ~= '' and compat.dirname(compat.absolute(name)))
     or vim.fn.getcwd()
   local settings = M.config.settings or {}
-  return vim.lsp.start({
+  local handlers = vim.tbl_extend('force', progress_handlers or {},
+    { ['dlmls/suggestionsChanged'] = function(_, params) M._suggestions_changed(params) end })
+  return compat.start({
     name = NAME,
     cmd = M.config.cmd,
     cmd_env = M.config.cmd_env,
@@ -113,14 +121,14 @@ function M.start(bufnr)
     -- The settings must be there before the first job starts a worker, so they go into
     -- initialize; empty_dict so an empty table is sent as {} and not as [].
     init_options = { dlmls = next(settings) and settings or vim.empty_dict() },
-    handlers = { ['dlmls/suggestionsChanged'] = function(_, params) M._suggestions_changed(params) end },
+    handlers = handlers,
     on_attach = function(client, buf)
       M.refresh(buf)
       if M.config.on_attach then
         M.config.on_attach(client, buf)
       end
     end,
-  }, { bufnr = bufnr })
+  }, bufnr)
 end
 
 --- One progress value as a line: "Retraining notes.dlm: 33% step 1/3 · loss 2.00".
@@ -141,15 +149,17 @@ end
 local REPORT_MS = 500
 
 local function show(entry, value)
-  entry.shown, entry.percentage, entry.held = vim.uv.now(), value.percentage or entry.percentage, nil
+  entry.shown, entry.percentage, entry.held = uv.now(), value.percentage or entry.percentage, nil
   if M.config.progress then
-    notify(describe(value))
+    -- Reports and the end carry no title; Neovim 0.10 adds the begin's, 0.7 does not.
+    notify(describe(value.title and value or vim.tbl_extend('force', value, { title = entry.title })))
   end
 end
 
-local function on_progress(ev)
-  local client = vim.lsp.get_client_by_id(ev.data.client_id)
-  local params = ev.data.params
+--- One `$/progress` notification: data = {client_id, params} (LspProgress's ev.data).
+local function on_progress(data)
+  local client = vim.lsp.get_client_by_id(data.client_id)
+  local params = data.params
   local value = params and params.value
   if client == nil or client.name ~= NAME or type(value) ~= 'table' then
     return
@@ -164,7 +174,7 @@ local function on_progress(ev)
     active[token] = nil -- a report still held back is dropped: the end says how it finished
     show(entry or {}, value)
   elseif entry ~= nil then
-    local wait = entry.shown + REPORT_MS - vim.uv.now()
+    local wait = entry.shown + REPORT_MS - uv.now()
     if wait <= 0 or (value.percentage or 0) - entry.percentage >= 10 then
       show(entry, value)
     else
@@ -188,8 +198,7 @@ function M.retrain(bufnr, opts)
   -- every dlmls server understands.
   local extra = (opts or {}).keep_worse and { { keepWorse = true } } or nil
   local function done(buf, result)
-    vim.api.nvim_exec_autocmds('User', { pattern = 'DlmRetrainDone', modeline = false,
-      data = { bufnr = buf, result = result } })
+    fire('DlmRetrainDone', { bufnr = buf, result = result })
   end
   return execute(bufnr, 'dlmls.retrain', extra, function(result, buf)
     if type(result) == 'table' and result.ok then
@@ -229,7 +238,7 @@ function M.cancel(bufnr)
   end
   -- The server names a job's progress "Retraining <file name>" or "Synthesizing instructions for
   -- <file name>" and gives no other link from a token to a document, so the title is what ties the two.
-  local name = vim.fs.basename(vim.api.nvim_buf_get_name(bufnr))
+  local name = compat.basename(vim.api.nvim_buf_get_name(bufnr))
   local titles = { ['Retraining ' .. name] = true, ['Synthesizing instructions for ' .. name] = true }
   for token, entry in pairs(active) do
     if entry.client_id == client.id and titles[entry.title] then
@@ -286,9 +295,6 @@ local function define_highlights()
 end
 define_highlights()
 
-local function fire(pattern, data)
-  vim.api.nvim_exec_autocmds('User', { pattern = pattern, modeline = false, data = data })
-end
 
 local function plural(n, word)
   return string.format('%d %s%s', n, word, n == 1 and '' or 's')
@@ -365,7 +371,7 @@ end
 --- Re-request the suggestions of `bufnr` (default: current) and redraw its virtual lines.
 function M.refresh(bufnr)
   bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
-  local client = vim.lsp.get_clients({ bufnr = bufnr, name = NAME })[1]
+  local client = compat.get_clients(bufnr, NAME)[1]
   if client == nil then
     return false
   end
@@ -541,7 +547,7 @@ end
 --- List the pending suggestions of `bufnr` (default: current) in the scratch split dlmls://suggestions.
 function M.show_suggestions(bufnr)
   return M.list(bufnr, function(listing, buf)
-    local name = vim.fs.basename(vim.api.nvim_buf_get_name(buf))
+    local name = compat.basename(vim.api.nvim_buf_get_name(buf))
     if listing == nil then
       notify(name .. ' is not open in the server', vim.log.levels.WARN)
       return
@@ -569,7 +575,7 @@ end
 --- The plugin's directory (editors/nvim), from this file's path.
 local function plugin_dir()
   local source = debug.getinfo(1, 'S').source:sub(2)
-  return vim.fs.dirname(vim.fs.dirname(vim.fs.dirname(vim.fs.normalize(source))))
+  return compat.dirname(compat.dirname(compat.dirname(compat.absolute(source))))
 end
 
 --- Compile the tree-sitter parser from the checkout's grammar/src into `dir`/parser/dlm.so
@@ -589,8 +595,8 @@ function M.build_parser(opts)
   -- Into a new file, then renamed: a running Neovim may have the old parser mapped.
   local tmp = out .. '.tmp'
   local ok, done = pcall(function()
-    return vim.system({ cc, '-shared', '-fPIC', '-O2', '-I', src, src .. '/parser.c', src .. '/scanner.c',
-      '-o', tmp }):wait()
+    return compat.system({ cc, '-shared', '-fPIC', '-O2', '-I', src, src .. '/parser.c', src .. '/scanner.c',
+      '-o', tmp })
   end)
   if not ok or done.code ~= 0 then
     os.remove(tmp)
@@ -606,7 +612,7 @@ end
 local function on_filetype(bufnr)
   if M.config.treesitter then
     -- pcall: without a parser this is an error, and highlighting simply stays Vim's.
-    pcall(vim.treesitter.start, bufnr, 'dlm')
+    pcall(compat.treesitter_start, bufnr, 'dlm')
   end
   M.start(bufnr)
 end
@@ -618,7 +624,7 @@ function M.setup(opts)
   local group = vim.api.nvim_create_augroup(NAME, { clear = true })
   vim.api.nvim_create_autocmd('FileType', { group = group, pattern = 'dlm',
     callback = function(ev) on_filetype(ev.buf) end })
-  vim.api.nvim_create_autocmd('LspProgress', { group = group, callback = on_progress })
+  progress_handlers = compat.progress(group, on_progress)
   vim.api.nvim_create_autocmd({ 'TextChanged', 'TextChangedI' }, { group = group, callback = on_text_changed })
   vim.api.nvim_create_autocmd('ColorScheme', { group = group, callback = define_highlights })
   -- setup() may run after dlm buffers are open (lazy loading on ft=dlm).
