@@ -519,6 +519,16 @@ async def main_async(args: argparse.Namespace) -> None:
     load = [os.getloadavg()[0]]
     print("bench: start-up", file=sys.stderr)
     starts = await startups(servers, args.runs)
+    if args.startup_only:  # e.g. again at a quieter moment: start-up figures swing most with the load
+        rows = [(f"{label} (median of {args.runs})", *(ms(starts[n][key]) for n in servers))
+                for label, key in (("initialize (spawn → result)", "initialize"),
+                                   ("initialize: the server's CPU time by then", "initialize_cpu"),
+                                   ("spawn → first diagnostics of a 4 KB document", "first"))]
+        rows.append((f"floor: spawn, `import pygls.lsp.server`, exit (fastest of {args.runs})",
+                     *(ms(starts[n]["floor"]) for n in servers)))
+        print(table(("measure", *servers), rows))
+        print(f"{time.strftime('%Y-%m-%d %H:%M')}, 1-minute load average {load[0]:.2f} → {os.getloadavg()[0]:.2f}")
+        return
     results = {}
     for name, (command, env) in servers.items():
         print(f"bench: {name}", file=sys.stderr)
@@ -548,6 +558,7 @@ def main() -> None:
     ap.add_argument("--before", metavar="DIR", help="also run the dlmls in DIR (a checkout's server/ folder)")
     ap.add_argument("--before-label", metavar="TEXT", help="the column name's detail for --before (a commit)")
     ap.add_argument("--no-corpus", action="store_true")
+    ap.add_argument("--startup-only", action="store_true", help="only the start-up figures (not recorded)")
     ap.add_argument("--write", action="store_true", help="record the table in benchmarks/RESULTS.md")
     asyncio.run(main_async(ap.parse_args()))
 

@@ -76,7 +76,7 @@ def _frontmatter_fold(model: Model) -> list[Fold]:
 
 
 def _last_line_of(model: Model, block: Any) -> int:
-    """The frontmatter's last line, counted in its own bytes (an index of the whole text costs ~10 ms on 1 MB)."""
+    """The frontmatter's last line, counted in its own bytes (an index of the whole text: ~10 ms on 1 MB)."""
     return LineIndex(model.source[: block.end_byte]).line_of(max(block.start_byte, block.end_byte - 1))
 
 
@@ -86,11 +86,13 @@ class FoldingCache:
     __slots__ = ("_cores", "_ids", "_rows", "_pieces", "_by_id")
 
     def __init__(self) -> None:
-        self._cores: list[Any] = []  # the sections of the last answer (their cores, ids, first lines, encoded folds)
+        # the sections of the last answer: their cores, ids, first lines and encoded folds
+        self._cores: list[Any] = []
         self._ids: list[int] = []
         self._rows: list[int] = []
         self._pieces: list[bytes] = []
-        # id(core) -> (core, its folds' template relative to its first line); holding the core keeps its id unique
+        # id(core) -> (core, its folds' template relative to its first line, or the folds themselves when no
+        # template could be made); holding the core keeps its id unique
         self._by_id: dict[int, tuple[Any, LineTemplate | list[Fold]]] = {}
 
     def encoded(self, model: Model) -> bytes:

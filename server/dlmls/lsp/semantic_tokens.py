@@ -293,7 +293,8 @@ class TokenCache:
             if toks is None:
                 toks = [t for t in _tree_tokens(doc, lines, section.start_byte, section.end_byte)
                         if section.start_line <= t[0] <= section.end_line]
-            rel = [(line - section.start_line, a, n, k) for line, a, n, k in _in_units(_clean(toks), lines, encoding)]
+            rel = [(line - section.start_line, a, n, k)
+                   for line, a, n, k in _in_units(_clean(toks), lines, encoding)]
             fresh[ids[i]] = Encoded(cores[i], encode(rel), rel[0][0] if rel else 0, rel[-1][0] if rel else 0)
         for i in range(head, end):  # the moved ones
             if ids[i] not in fresh:
@@ -358,7 +359,8 @@ def delta(old: list[int], new: list[int], offset: int = 0) -> list[dict[str, Any
     tail = 0
     while tail < n - head and old[len(old) - 1 - tail] == new[len(new) - 1 - tail]:
         tail += 1
-    return [{"start": offset + head, "deleteCount": len(old) - head - tail, "data": new[head:len(new) - tail]}]
+    return [{"start": offset + head, "deleteCount": len(old) - head - tail,
+             "data": new[head:len(new) - tail]}]
 
 
 def piece_delta(old: list[list[int]], new: list[list[int]]) -> list[dict[str, Any]]:

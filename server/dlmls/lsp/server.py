@@ -152,7 +152,7 @@ class DlmLanguageServer(LanguageServer):
 
     @cached_property
     def store_reader(self) -> StoreReader:
-        """Cached, read-only views of adapter stores (hover, diagnostics), made when a document first needs one."""
+        """Cached, read-only views of adapter stores (hover, diagnostics), made when first needed."""
         from dlmls.store_reader import StoreReader
 
         return StoreReader()

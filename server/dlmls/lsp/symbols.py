@@ -106,7 +106,7 @@ class OutlineCache:
 
     def __init__(self) -> None:
         self._encoding = ""
-        self._ids: list[int] = []  # the sections of the last outline (ids of their cores, first lines, symbols)
+        self._ids: list[int] = []  # the sections of the last outline: ids of their cores, first lines, symbols
         self._rows: list[int] = []
         self._pieces: list[bytes] = []
         # id(core) -> (core, its symbol's template (None: re-encode when it moves), its first line, its symbol
@@ -114,7 +114,7 @@ class OutlineCache:
         self._by_id: dict[int, tuple[Any, LineTemplate | None, int, bytes]] = {}
 
     def encoded(self, model: Model, encoding: str) -> bytes:
-        """The outline of `model` as the JSON of `DocumentSymbol[]`, reusing the symbols of unchanged sections.
+        """The outline of `model` as the JSON of `DocumentSymbol[]`, reusing unchanged sections' symbols.
 
         Sections at both ends that the edit left alone, on the same lines, keep their pieces wholesale;
         moved ones are rendered from their template; only new ones are built."""
@@ -153,7 +153,8 @@ def document_symbols(model: Model, encoding: str) -> list[Symbol]:
     """The outline of `model` as JSON, ranges in `encoding` (computed afresh)."""
     convert = RangeConverter(model, encoding)
     fm = _frontmatter_symbol(model, convert)
-    return ([fm] if fm is not None else []) + [_section_symbol(model, s, convert) for s in model.live_sections]
+    sections = [_section_symbol(model, s, convert) for s in model.live_sections]
+    return ([fm] if fm is not None else []) + sections
 
 
 def _frontmatter_symbol(model: Model, convert: RangeConverter) -> Symbol | None:

@@ -5,8 +5,9 @@ incremental re-parse and re-analysis rather than a rebuild: with incremental
 sync every change range is turned into byte offsets (in the negotiated
 position encoding) and handed to `Document.edit`; a whole-text change (clients
 that sync full text send one per keystroke) goes to `Document.update`, which
-diffs it against the current text and makes the same single ranged edit. Each entry remembers the LSP version it reflects, so
-results computed from it can be tagged and dropped when stale. Other
+diffs it against the current text and makes the same single ranged edit.
+Each entry remembers the LSP version it reflects, so results computed from
+it can be tagged and dropped when stale. Other
 features learn about changes by subscribing here rather than registering
 the same notifications (pygls allows one handler per method).
 """
@@ -167,7 +168,8 @@ def unchanged_ends(old: list, new: list) -> tuple[int, int]:
     return head, lo
 
 
-def unchanged_sections(old_ids: list[int], old_rows: list[int], ids: list[int], rows: list[int]) -> tuple[int, int]:
+def unchanged_sections(old_ids: list[int], old_rows: list[int], ids: list[int],
+                       rows: list[int]) -> tuple[int, int]:
     """(head, tail): how many leading and trailing sections are the same objects on the same lines as in
     the last answer (whose section ids and first lines were `old_ids`, `old_rows`)."""
     head, tail = unchanged_ends(old_ids, ids)
