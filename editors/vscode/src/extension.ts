@@ -71,7 +71,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     adapterItem = vscode.window.createStatusBarItem('dlmls.adapter', vscode.StatusBarAlignment.Left, 52),
     jobItem = vscode.window.createStatusBarItem('dlmls.job', vscode.StatusBarAlignment.Left, 51),
     previewType = vscode.window.createTextEditorDecorationType({
-      after: { color: new vscode.ThemeColor('editorGhostText.foreground'), fontStyle: 'italic', margin: '0 0 0 2em' },
+      after: { color: new vscode.ThemeColor('editorGhostText.foreground'), fontStyle: 'italic' },
       rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
     }),
     vscode.window.onDidChangeActiveTextEditor(() => refreshAll()),
@@ -594,6 +594,8 @@ interface Status {
 }
 
 const PREVIEW_CHARS = 90; // of a question or an answer in a preview line (the hover has the whole block)
+const PREVIEW_GAP = 3; // columns between a line's text and its preview
+const PREVIEW_COLUMN = 72; // where the previews of one place start, unless a line is longer
 const REFRESH_DELAY_MS = 250; // after an edit, before the suggestions are read again
 const refreshTimers = new Map<string, ReturnType<typeof setTimeout>>();
 const generations = new Map<string, number>();
@@ -710,9 +712,13 @@ export function previewDecorations(document: vscode.TextDocument, suggestions: S
     while (lines.length < group.length && lines[0] > 0 && !/^(::|---\s*$)/.test(document.lineAt(lines[0] - 1).text)) {
       lines.unshift(lines[0] - 1);
     }
+    // The previews of one place start at one column (a block), a little right of the longest line they follow.
+    const width = (at: number) => document.lineAt(at).text.replace(/\t/g, '    ').length;
+    const column = Math.min(Math.max(...lines.map(width)) + PREVIEW_GAP, PREVIEW_COLUMN);
     group.forEach((s, i) => {
       const at = lines[Math.max(0, lines.length - group.length + i)];
       const end = document.lineAt(at).range.end;
+      const margin = Math.max(PREVIEW_GAP, column - width(at));
       const hover = new vscode.MarkdownString(
         `**Suggested pair** (${s.status}${s.scores?.sway !== undefined ? `, sway ${s.scores.sway.toFixed(2)}` : ''}):`
         + ` accepting inserts at line ${line + 1}:\n\n`);
@@ -720,7 +726,10 @@ export function previewDecorations(document: vscode.TextDocument, suggestions: S
       out.push({
         range: new vscode.Range(end, end),
         hoverMessage: hover,
-        renderOptions: { after: { contentText: `✚ Q: ${oneLine(s.question, PREVIEW_CHARS)}  A: ${oneLine(s.answer, PREVIEW_CHARS)}` } },
+        renderOptions: { after: {
+          contentText: `✚ Q: ${oneLine(s.question, PREVIEW_CHARS)}  A: ${oneLine(s.answer, PREVIEW_CHARS)}`,
+          margin: `0 0 0 ${margin}ch`,
+        } },
       });
     });
   }
