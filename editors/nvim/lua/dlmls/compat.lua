@@ -68,7 +68,7 @@ function M.basename(path)
 end
 --- An absolute path with `~` expanded.
 function M.absolute(path)
-  return vim.fn.fnamemodify(vim.fn.expand(path), ':p'):gsub('/$', '')
+  return (vim.fn.fnamemodify(vim.fn.expand(path), ':p'):gsub('/$', ''))
 end
 
 --- The nearest directory, from the buffer's file upwards, holding one of `markers`, or nil

@@ -1,5 +1,5 @@
--- dlmls for Neovim (>= 0.7; what differs between versions is in dlmls.compat): starts the dlmls language server for `dlm`
--- buffers, shows the server's work-done progress, and offers the training
+-- dlmls for Neovim (>= 0.7; what differs between versions is in dlmls.compat): starts the
+-- dlmls language server for `dlm` buffers, shows the server's work-done progress, and offers the training
 -- commands (:DlmRetrain, :DlmCancel, :DlmAsk) and the synthesis loop's
 -- (:DlmSynth, :DlmSuggestions, :DlmAccept, :DlmReject, with pending
 -- suggestions shown as virtual lines). Diagnostics, hover, outline,
