@@ -2,8 +2,8 @@
 -- It only observes: it records what the editor shows (diagnostics, hover, notifications,
 -- progress, the commands' outcomes) into a JSON file, and the Python test asserts on it.
 --
--- Environment: DLMLS_E2E_SCENARIO (document | retrain | held_back | cancel | synth | synth_real | synth_cancel),
--- DLMLS_E2E_FILE (the .dlm file), DLMLS_E2E_PROSE_LINE (synth*: a 0-based line in the prose section),
+-- Environment: DLMLS_E2E_SCENARIO (document | retrain | held_back | cancel | synth | synth_real |
+-- synth_cancel), DLMLS_E2E_FILE (the .dlm file), DLMLS_E2E_PROSE_LINE (synth*: a 0-based line in the prose section),
 -- DLMLS_E2E_OUT (the JSON result), DLMLS_E2E_CMD (the server command, JSON), DLMLS_E2E_HOME
 -- (dlmHome), DLMLS_E2E_SETTINGS (more server settings, JSON), DLMLS_E2E_PARSER_DIR (document: where
 -- :DlmBuildParser puts the parser), DLMLS_E2E_SYNTH_MS (synth_real: how long the synthesis may take).
@@ -56,7 +56,8 @@ vim.api.nvim_create_autocmd('User', { pattern = 'DlmSynthDone', callback = funct
   synth_results[#synth_results + 1] = { result = event_data(ev).result, t = elapsed() }
 end })
 vim.api.nvim_create_autocmd('User', { pattern = 'DlmReviewDone', callback = function(ev)
-  review_results[#review_results + 1] = { action = event_data(ev).action, result = event_data(ev).result, t = elapsed() }
+  local data = event_data(ev)
+  review_results[#review_results + 1] = { action = data.action, result = data.result, t = elapsed() }
 end })
 vim.api.nvim_create_autocmd('User', { pattern = 'DlmSuggestionsChanged', callback = function(ev)
   changed[#changed + 1] = { uri = event_data(ev).uri, t = elapsed() }

