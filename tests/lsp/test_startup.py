@@ -17,7 +17,7 @@ import sys
 import textwrap
 
 # Modules no part of `initialize` needs: the document model and its parser, the YAML reader,
-# quick fixes, completion's and navigation's logic, the store and its readers.
+# quick fixes, navigation, the store, its readers and the staged suggestions.
 DEFERRED = (
     "tree_sitter",
     "tree_sitter_dlm",
@@ -32,6 +32,8 @@ DEFERRED = (
     "dlmls.store",
     "dlmls.store_reader",
     "dlmls.review",
+    "dlmls.suggestions",
+    "dlmls.scores",
 )
 
 SCRIPT = textwrap.dedent("""

@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
+from functools import cache
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
@@ -32,7 +33,6 @@ from pygls.uris import to_fs_path
 from dlmls.lsp import code_actions
 from dlmls.lsp.positions import RangeConverter
 from dlmls.lsp.workspace import PerDocument
-from dlmls.suggestions import SuggestionTable
 
 if TYPE_CHECKING:  # the rest loads with the first document that asks (start-up imports only what initialize needs)
     from dlmls.core import accept
@@ -40,6 +40,7 @@ if TYPE_CHECKING:  # the rest loads with the first document that asks (start-up 
     from dlmls.lsp.context import ServerContext
     from dlmls.lsp.workspace import Entry
     from dlmls.store import Store
+    from dlmls.suggestions import SuggestionTable
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +65,12 @@ class Pending:
         return [p for p in self.placements if p.placeable and p.section_id == section_id]
 
 
-EMPTY_TABLE = SuggestionTable()
+@cache
+def empty_table() -> SuggestionTable:
+    """The table of a document without a store: one object, so the per-version cache sees it unchanged."""
+    from dlmls.suggestions import SuggestionTable
+
+    return SuggestionTable()
 
 
 def store_of(server: ServerContext, model: Model) -> Store | None:
@@ -85,7 +91,7 @@ class SuggestionService:
         """Where each pending suggestion of `entry` stands now (cheap when nothing changed)."""
         model = entry.document.model
         store = store_of(self.server, model)
-        table = self.server.store_reader.suggestions(store) if store is not None else EMPTY_TABLE
+        table = self.server.store_reader.suggestions(store) if store is not None else empty_table()
         slot = self._cache[entry.uri]
         if slot and slot[0].version == entry.version and slot[0].table is table and slot[0].store == store:
             return slot[0]
