@@ -158,3 +158,17 @@ def test_many_edits_in_a_row_match_a_cold_run(seed: int):
         assert data == TokenCache().full(cold, "utf-16")
         assert apply([n for p in pieces for n in p], piece_delta(pieces, new)) == data
         pieces = new
+
+
+def test_the_token_cache_holds_only_the_sections_of_the_last_result():
+    # Edits in the frontmatter restart the cache's bookkeeping; sections edited meanwhile must not stay
+    # behind (the cache keeps every section core it holds alive).
+    doc = Document(TEXT * 3)
+    cache = TokenCache()
+    cache.result(doc, "utf-16")
+    for i in range(5):
+        at = len(TEXT.encode()) + 5  # in the second copy's prose... and a frontmatter key each time
+        doc.edit(at, at, "y")
+        doc.edit(4, 4, f"k{i}: 1\n")
+        cache.result(doc, "utf-16")
+    assert set(cache._by_id) == {id(core) for core in doc.model.cores}

@@ -271,7 +271,8 @@ class TokenCache:
             self._ids, self._rows, self._pieces, self._by_id = [], [], [], {}
             return [encode(list(_in_units(tokens(doc), lines, encoding)))]
         head_piece = encode(list(_in_units(_clean(_frontmatter_tokens(model, 0, 1 << 62)), lines, encoding)))
-        if encoding != self._encoding or head_piece != self._head:
+        restart = encoding != self._encoding or head_piece != self._head
+        if restart:
             self._ids, self._rows, self._pieces = [], [], []  # start over (the sections' integers stay)
             if encoding != self._encoding:
                 self._by_id = {}
@@ -318,6 +319,8 @@ class TokenCache:
                 break
         pieces = self._pieces[:head] + middle + after
         self._ids, self._rows, self._pieces = ids, rows, pieces
+        if restart:  # what the last result held is not known: keep the sections of this one only
+            self._by_id = {key: by_id[key] for key in ids}
         return [self._head, *filter(None, pieces)]  # the same head object while it is unchanged
 
     def _last_line_before(self, i: int, cores: list[Any], rows: list[int]) -> int:
