@@ -235,6 +235,22 @@ end
 
 local function lines(buf) return vim.api.nvim_buf_get_lines(buf, 0, -1, false) end
 
+-- :DlmAccept (the first suggestion of the section under the cursor), then :DlmReject of the next one;
+-- what each did and the buffer after each go into `out`.
+local function accept_then_reject(buf)
+  vim.cmd('DlmAccept')
+  wait(15000, 'the accept', function() return #review_results > 0 end)
+  out.accepted = review_results[1]
+  out.text_accepted = lines(buf)
+  out.cursor_after_accept = vim.api.nvim_win_get_cursor(0)
+  step('accepted')
+  vim.cmd('DlmReject')
+  wait(15000, 'the reject', function() return #review_results > 1 end)
+  out.rejected = review_results[2]
+  out.text_after = lines(buf)
+  out.listed_after = listing()
+end
+
 function scenarios.synth()
   local buf = open_document()
   vim.api.nvim_win_set_cursor(0, { tonumber(env.DLMLS_E2E_PROSE_LINE) + 1, 0 })
@@ -249,18 +265,7 @@ function scenarios.synth()
   out.text_before = lines(buf)
   step('synthesized')
 
-  -- Accept one (the first of the section under the cursor), then reject the next one.
-  vim.cmd('DlmAccept')
-  wait(15000, 'the accept', function() return #review_results > 0 end)
-  out.accepted = review_results[1]
-  out.text_accepted = lines(buf)
-  out.cursor_after_accept = vim.api.nvim_win_get_cursor(0)
-  step('accepted')
-  vim.cmd('DlmReject')
-  wait(15000, 'the reject', function() return #review_results > 1 end)
-  out.rejected = review_results[2]
-  out.text_after = lines(buf)
-  out.listed_after = listing()
+  accept_then_reject(buf)
   wait(10000, 'the virtual lines to go', function() return #virtual_lines(buf) == 0 end)
   step('rejected')
 
@@ -307,16 +312,7 @@ function scenarios.synth_real()
   out.virtual_lines = virtual_lines(buf)
   out.text_before = lines(buf)
 
-  vim.cmd('DlmAccept')
-  wait(15000, 'the accept', function() return #review_results > 0 end)
-  out.accepted = review_results[1]
-  out.text_accepted = lines(buf)
-  step('accepted')
-  vim.cmd('DlmReject')
-  wait(15000, 'the reject', function() return #review_results > 1 end)
-  out.rejected = review_results[2]
-  out.text_after = lines(buf)
-  out.listed_after = listing()
+  accept_then_reject(buf)
   wait(10000, 'the virtual lines to be redrawn', function()
     return #virtual_lines(buf) == #out.listed_after.suggestions
   end)
