@@ -462,11 +462,11 @@ class Engine:
                 if h.auto_epochs and eval_rows:
                     def evaluate() -> float | None:
                         return train.eval_loss(m, eval_rows, pad_id, cancelled)
-                # One or two held-out pairs make the per-epoch loss noise: stopping on it cut a retrain
-                # on 19 new pairs to 12 of its steps (benchmarks/RESULTS.md); then the budget decides how
-                # long to train, and the held-out loss only which epoch's weights to keep.
+                # A few held-out pairs make the per-epoch loss noise: stopping on it cut a retrain on 19 new
+                # pairs to 12 of its steps, and keeping its best epoch left a retrain unable to answer its own
+                # training questions (benchmarks/RESULTS.md); then the budget alone decides.
                 stats = train.run(m, params, rows, h, p, pad_id, on_step, cancelled, evaluate,
-                                  may_stop=len(eval_rows) >= train.MIN_HELD_OUT_TO_STOP)
+                                  choose=len(eval_rows) >= train.MIN_HELD_OUT_TO_CHOOSE)
                 if stats.stopped_early:
                     notes.append(f"stopped after {stats.steps} of {p.total_steps} steps: the held-out loss "
                                  f"stopped improving")

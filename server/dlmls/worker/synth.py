@@ -269,9 +269,14 @@ def judge(model: Any, tok: Any, candidates: Sequence[plan.Candidate], prose_of: 
     rng = random.Random(0)
 
     def other_question(c: plan.Candidate) -> str:
-        # A question about another target of the same section (another section's when it has one target).
+        # A question about another sentence of the same section (another section's when it has one).
+        # Not one about the same sentence, whose words point at the same place in the prose: drawn from
+        # the whole section, "Vellmora is a crescent-shaped island in what sea?" → "Sorrel Sea" (sway
+        # 3.3) failed answerability at -0.24, and its fact had no pair.
         pool = [d.question for d in pending if d.target.section_id == c.target.section_id
-                and d.target.index != c.target.index] or [d.question for d in pending if d.target != c.target]
+                and d.target.index != c.target.index and c.target.text not in d.target.text
+                and d.target.text not in c.target.text] \
+            or [d.question for d in pending if d.target != c.target]
         return rng.choice(pool) if pool else "What is this about?"
 
     closed = [Example("chat", prompt=c.question, answer=c.answer, system=system) for c in pending]
@@ -306,10 +311,12 @@ def candidates_for(model: Any, tok: Any, drafted: Sequence[tuple[plan.Target, st
     """Questions for every target (answers come later); (candidates, candidates generated).
 
     Each target comes with its question drafted by rule (`plan.draft_question`); the teacher rewrites the
-    draft in plain words, greedily and `SAMPLES_PER_TARGET - 1` more times sampled; the draft stays a
-    candidate of its own (the judge decides between them).
+    draft in plain words, greedily and `SAMPLES_PER_TARGET - 1` more times sampled; the draft, and its
+    fronted wording where a rule gives one (`plan.drafts`), stay candidates of their own (the judge
+    decides between them).
     """
-    out = [plan.Candidate(t, d, "", drafted=True) for t, d in drafted]
+    out = [plan.Candidate(t, q, "", drafted=True) for t, d in drafted
+           for q in plan.drafts(t.text, t.span, t.topic, t.group)]
     prompts = [plan.prompt(t, d) for t, d in drafted]
     total = len(prompts) * plan.SAMPLES_PER_TARGET
     for k in range(plan.SAMPLES_PER_TARGET):
@@ -347,7 +354,7 @@ def shape_answers(model: Any, tok: Any, candidates: Sequence[plan.Candidate], sy
                    cancelled=cancelled, on_batch=on_progress)
     fallback = 0
     for c, text in zip(pending, got, strict=True):
-        answer = plan.brief_answer(plan.shape(text), c.target.span, c.target.text)
+        answer = plan.brief_answer(plan.shape(text), c.target.span, c.target.text, c.question)
         if answer is None and not c.drafted and round_trip:
             c.verdict = "inconsistent"
             c.answer = plan.shape(text)
@@ -370,7 +377,7 @@ def run(model: Any, tok: Any, targets: Sequence[plan.Target], prose_of: dict[str
     from dlmls.scores import pair_key
 
     t0 = time.perf_counter()
-    drafted = [(t, d) for t in targets if (d := plan.draft_question(t.text, t.span, t.topic))]
+    drafted = [(t, d) for t in targets if (d := plan.draft_question(t.text, t.span, t.topic, t.group))]
     say("synth", f"rewriting {len(drafted)} drafted question(s) ({len(targets)} answer spans)", step=0,
         total=len(drafted) * plan.SAMPLES_PER_TARGET)
     cands, generated = candidates_for(

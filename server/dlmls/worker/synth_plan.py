@@ -16,12 +16,16 @@ No torch here, so every decision is unit-tested without a model:
   few-shot prompt or a chat request, it put the span into the question
   ("What is Quillhaven?"). So each question is first *drafted by rule*
   (`draft_question`: the span replaced by question words — "how many
-  metres", "what year", "who", "what sea" — the clause cut after it, an
-  opening "It"/"He" replaced by its antecedent), and the teacher then
-  rewrites the draft in plain words from a few-shot `Sentence / Draft →
-  Question` prompt (not a chat request, and not DLM's "write a JSON list",
-  which yields no parseable pair from this model). Draft and rewrite are
-  both candidates; the filters and the judge choose.
+  metres", "what year", "who", "what sea" — the clause cut after it and
+  before it, an opening "It"/"He" replaced by its antecedent, "they" by the
+  group it names), with a second wording that puts the question words in
+  front where a simple rule can ("How many litres does the K7 hold?",
+  `fronted`); spans are looked for per clause, so a fact in a later clause
+  is asked about too. The teacher then rewrites the draft in plain words
+  from a few-shot `Sentence / Draft → Question` prompt (not a chat request,
+  and not DLM's "write a JSON list", which yields no parseable pair from
+  this model). Drafts and rewrites are all candidates; the filters and the
+  judge choose.
 - **Answer shaping** (`synth.py`): the teacher then answers each question
   with its target sentence in front of it, in the chat format a user asks
   in; its first sentence is the answer when it states the span, is brief
@@ -66,7 +70,8 @@ NEAR_DUPLICATE = 0.88  # difflib ratio of normalised questions above which two p
 MAX_NEW_TOKENS = 40  # a question (the few-shot line ends at its newline)
 ANSWER_TOKENS = 40  # a brief answer
 MIN_WORDS = 5
-WORDS_PER_SPAN = 5  # a sentence of n words is asked about up to max(3, n / 5) spans (quotes, numbers, names first)
+WORDS_PER_SPAN = 4  # a sentence of n words is asked about up to max(4, n / 4) spans (quotes, numbers, names first)
+MIN_SPANS = 4
 
 REWRITE_SHOTS = """\
 Sentence: The Eiffel Tower was completed in 1889 for the World's Fair.
@@ -125,6 +130,7 @@ class Target:
     index: int  # position among the section's targets (for caps and for picking "another" question)
     span: str = ""  # the answer the question must lead to (a span of `text`); "" asks for question and answer
     topic: str = ""  # what the section is about (its heading, else its first name), for "it"/"its"
+    group: str = ""  # who "they" are ("the islanders"), for "they"/"their"
 
 
 @dataclass(slots=True)
@@ -258,16 +264,25 @@ def spans(sentence: str, *, in_order: bool = False) -> list[str]:
                    and not _NUMBER.fullmatch(toks[j].rstrip(".,;:").lower())):
                 j += 1
             words = [w.rstrip(".,;:") for w in toks[i:j]]
-            if len(words) > 1 and re.search(r"(ed|es|s)$", words[0]) and not words[0].endswith("ss"):
+            start = i  # the first word kept
+            if (len(words) > 1 and re.search(r"(ed|es|s)$", words[0]) and not words[0].endswith("ss")
+                    and "-" not in words[0]):  # "plum-coloured field" is no verb and its object
                 words = words[1:]  # "glows indigo", "painted saffron"
+                start += 1
             if len(words) > 1 and words[-1].endswith("ed"):
                 words = words[:-1]  # "blue salt raked", "glass kettle launched"
             following = toks[j].rstrip(".,;:").lower() if j < n else ""
             if len(words) > 1 and following in ("a", "an", "the"):
                 words = words[:-1]  # "island won the regatta": a verb before its object
+            previous = toks[start - 1].lower() if start > 0 else ""
             verb = len(words) == 1 and (re.search(r"(ed|s)$", words[0])  # lone "holds", "founded"
                                         # "sold 62,000 units", "won the prize"
-                                        or bool(_NUMBER.fullmatch(following)) or following in ("a", "an", "the"))
+                                        or bool(_NUMBER.fullmatch(following)) or following in ("a", "an", "the")
+                                        # "they pay", "we celebrate"
+                                        or previous in ("they", "we", "he", "she", "it", "i", "you")
+                                        # "41 kilometres long": how a number is measured, not a thing
+                                        or bool(found and found[-1][0] == "number" and start > 0
+                                                and toks[start - 1].rstrip(".,;:") == found[-1][1].split()[-1]))
             if not verb:
                 # A phrase that opens the sentence ("The highest point is ...") is its subject, not an answer.
                 opening = all(w.lower() in _NOT_IN_SPAN for w in toks[:i])
@@ -323,22 +338,91 @@ def antecedents(sents: Sequence[str], fallback: str) -> list[str]:
     return out
 
 
+_PLURAL_OPENING = re.compile(
+    r"(?:The|the)\s+((?:[a-z][a-z-]+\s+)?(?!(?:was|is|has|does|goes)\b)[a-z][a-z-]*[^s\W]s)\s+(?!of\b)[a-z]")
+
+
+def plural_subjects(sents: Sequence[str]) -> list[str]:
+    """For each sentence, who a "they"/"their" refers to: the plural subject that opened the nearest
+    sentence so far ("The islanders speak Velli, ..." → "the islanders"), or ""."""
+    out: list[str] = []
+    last = ""
+    for s in sents:
+        m = _PLURAL_OPENING.match(s)
+        if m:
+            last = "the " + m.group(1)
+        out.append(last)
+    return out
+
+
+_CLAUSE_BREAK = re.compile(r";\s+|,\s+(?:and|but)\s+(?=(?:they|their|he|his|she|her|it|its|the|a|an)\b)"
+                           r"|(?<=[a-z]),\s+which\s+(?=is|are|was|were|has|had)"
+                           r"|(?<=[a-z]),\s+who\s+(?=[a-z]+s\b|is\b|was\b|has\b|had\b)")
+_NAME_HEAD = re.compile(r"\b((?:[A-Z][\w'’-]*\s+){0,3}[A-Z][\w'’-]*)$")
+_RELATIVE_HEAD = re.compile(r"\b(?:the|a|an)\s+((?:[A-Za-z'’-]+\s+){0,2}[A-Za-z'’-]+)$", re.IGNORECASE)
+
+
+def clauses(sentence: str) -> list[str]:
+    """A sentence cut at its clause breaks (see `clause_of`), each clause as written (spans are looked
+    for per clause, so a fact in a later clause is not crowded out by the first clause's)."""
+    out, start = [], 0
+    for m in _CLAUSE_BREAK.finditer(sentence):
+        out.append(sentence[start:m.start()])
+        start = m.end()
+    out.append(sentence[start:])
+    return [c for c in out if c.strip()]
+
+
+def clause_of(sentence: str, at: int) -> tuple[str, int]:
+    """The clause of a sentence that holds position `at`, on its own, with `at` moved into it.
+
+    A clause after "; " or ", and they/its/the ..." stands alone (its opening pronoun is resolved by
+    the caller); one after ", which is ..." gets the noun it describes as its subject ("... pay with
+    the brass tolk, which is divided into twelve pennets" → "The brass tolk is divided into twelve
+    pennets"). Measured on the quality documents: a draft that kept the whole sentence in front of a
+    later clause was too long for the teacher to rewrite, and the ones with "they" were all dropped.
+    """
+    breaks = [m for m in _CLAUSE_BREAK.finditer(sentence) if m.end() <= at]
+    if not breaks:
+        return sentence, at
+    m = breaks[-1]
+    rest = sentence[m.end():]
+    head = ""
+    if "which" in m.group():
+        h = _RELATIVE_HEAD.search(sentence[:m.start()])
+        if h is None:
+            return sentence, at
+        head = "the " + h.group(1) + " "
+    elif "who" in m.group():  # "... is Priya Vantongeren, who holds eleven patents" → "Priya Vantongeren holds ..."
+        h = _NAME_HEAD.search(sentence[:m.start()])
+        if h is None:
+            return sentence, at
+        head = h.group(1) + " "
+    clause = head + rest
+    return clause[:1].upper() + clause[1:], at - m.end() + len(head)
+
+
 def targets(section_id: str, prose: str, strategy: str) -> list[Target]:
     """The targets of one prose section for a strategy (extraction, expansion or both)."""
     sents = sentences(prose)
     about = antecedents(sents, topic(prose))
+    groups = plural_subjects(sents)
     out: list[Target] = []
     if strategy in ("extraction", "both"):
-        for s, subject in zip(sents, about, strict=True):
-            # What the sentence is about is the questions' subject, seldom their answer: asked last.
-            ranked = sorted(spans(s), key=lambda x: x.lower() in subject.lower())
-            cap = max(3, round(len(_WORD.findall(s)) / WORDS_PER_SPAN))
-            out.extend(Target(section_id, "extraction", s, 0, span, subject) for span in ranked[:cap])
+        for s, subject, group in zip(sents, about, groups, strict=True):
+            picked: list[str] = []
+            parts = clauses(s)
+            for part in parts:
+                # What the sentence is about is the questions' subject, seldom their answer: asked last.
+                ranked = sorted(spans(part), key=lambda x: x.lower() in subject.lower())
+                cap = max(MIN_SPANS // len(parts) or 1, round(len(_WORD.findall(part)) / WORDS_PER_SPAN))
+                picked.extend(x for x in ranked[:cap] if x.lower() not in (p.lower() for p in picked))
+            out.extend(Target(section_id, "extraction", s, 0, span, subject, group) for span in picked)
     if strategy in ("expansion", "both"):
-        for (a, b), subject in zip(zip(sents, sents[1:], strict=False), about[1:], strict=False):
+        for (a, b), subject, group in zip(zip(sents, sents[1:], strict=False), about[1:], groups[1:], strict=False):
             picked = [x for x in spans(b) if x.lower() not in a.lower()][:1]
-            out.extend(Target(section_id, "expansion", f"{a} {b}", 0, span, subject) for span in picked)
-    return [Target(t.section_id, t.strategy, t.text, i, t.span, t.topic) for i, t in enumerate(out)]
+            out.extend(Target(section_id, "expansion", f"{a} {b}", 0, span, subject, group) for span in picked)
+    return [Target(t.section_id, t.strategy, t.text, i, t.span, t.topic, t.group) for i, t in enumerate(out)]
 
 
 def prompt(target: Target, draft: str) -> str:
@@ -403,11 +487,16 @@ def wh_phrase(span: str, before: str) -> str:
     return "what"
 
 
-def draft_question(sentence: str, span: str, topic: str) -> str | None:
+def draft_question(sentence: str, span: str, topic: str, group: str = "", *,
+                   want_fronted: bool = False) -> str | None:
     """A question drafted from the sentence by rule: the span replaced by question words, the clause cut
-    after it, a leading "It"/"Its" replaced by the topic ("Its capital is the harbour town of what?").
+    after it (and before it, see `clause_of`), a leading "It"/"Its" replaced by the topic ("Its capital is
+    the harbour town of what?"), "they"/"their" by the group they name ("the islanders"), and a name in
+    apposition asked for by what it names ("A single ferry, the Marigold Dawn, ..." → "What is the single
+    ferry called?").
 
-    The teacher then rewrites the draft in plain words; the draft stays a candidate of its own.
+    The teacher then rewrites the draft in plain words; the draft stays a candidate of its own. With
+    `want_fronted`, the draft with its question words in front (`fronted`), or None.
     """
     for quoted in (f'"{span}', f"“{span}"):
         if quoted in sentence:  # the quote marks go with the quoted span
@@ -419,13 +508,23 @@ def draft_question(sentence: str, span: str, topic: str) -> str | None:
     start = max(sentence.rfind(". ", 0, at), sentence.rfind("? ", 0, at), sentence.rfind("! ", 0, at))
     if start >= 0:  # an expansion target: the question is about the later sentence
         sentence, at = sentence[start + 2:], at - start - 2
+    whole = sentence
+    sentence, at = clause_of(sentence, at)
+    if sentence is not whole and re.match(r"(It|Its)\b", sentence) and not re.match(r"(It|Its)\b", whole):
+        # "Vellmora's main export is a blue salt ...; its second is ...": "its" is the sentence's own subject.
+        names = _names(whole)
+        topic = re.sub(r"['’]s$", "", names[0]) if names and whole.startswith(names[0]) else topic
     before, after = sentence[:at], sentence[at + len(span):]
     cut = re.search(r"(?<!\d)[,.]|[,.](?!\d)|[;:!?]|\s(and|but|which|who|where|when|while|because)\s", after)
     tail = after[:cut.start()] if cut else after
     wh = wh_phrase(span, before)
     before = re.sub(r"\b(a|an|the)\s+$", "", before, flags=re.IGNORECASE)
     if before.rstrip().endswith(","):
-        return None  # an appositive ("A cheaper model, the Pellucid Mini, ...") makes no question
+        # An appositive ("A single ferry, the Marigold Dawn, ..."): ask what the noun before it is called.
+        named = _RELATIVE_HEAD.search(before.rstrip().rstrip(","))
+        if named and span[:1].isupper() and not want_fronted:
+            return f"What is the {named.group(1)} called?"
+        return None
     opening = re.match(r"(It|Its|He|His|She|Her)\b", sentence)
     if topic and opening:
         # A sentence that opens with a pronoun is about the antecedent, and so is every later pronoun of
@@ -438,11 +537,83 @@ def draft_question(sentence: str, span: str, topic: str) -> str | None:
     else:
         # Elsewhere a possessive refers back to the sentence's own subject ("The K7 sold ... in its first year").
         before, tail = (re.sub(r"\b(its|his|her|their)\b", "the", x) for x in (before, tail))
+    if group:
+        possessive = group + ("'" if group.endswith("s") else "'s")
+        before, tail = (re.sub(r"\b(they|They|their|Their)\b",
+                               lambda m: possessive if m.group(1).lower() == "their" else group, x)
+                        for x in (before, tail))
     text = (before + wh + tail).strip()
     text = re.sub(r"\s+", " ", text).rstrip(" ,;:")
+    if want_fronted:
+        return fronted(before, wh, tail)
     if len(_WORD.findall(text)) < 4 or text.lower().startswith(wh):
         return text[:1].upper() + text[1:] + "?" if len(_WORD.findall(text)) >= 3 else None
     return text[:1].upper() + text[1:] + "?"
+
+
+_PREPOSITION = r"(?:in|on|at|by|from|into|with|for|to|after|during|under|over)"
+_FRONT_COPULA = re.compile(rf"(?P<subj>[^,;]+?) (?P<verb>is|are|was|were) (?P<mid>[^,;]*?)(?P<prep>\b{_PREPOSITION} )?$")
+_FRONT_VERB = re.compile(rf"(?P<subj>[^,;]+?) (?P<verb>[a-z]+(?<![su])s) (?P<mid>[^,;]*?)(?P<prep>\b{_PREPOSITION} )?$")
+
+
+def _lower_opening(subject: str) -> str:
+    first, _, rest = subject.partition(" ")
+    return (first.lower() if first in ("The", "A", "An", "Every", "Each") else first) + (" " + rest if rest else "")
+
+
+def fronted(before: str, wh: str, tail: str) -> str | None:
+    """The drafted question with its question words in front, as people ask ("The island was first
+    charted in what year by Idris Callowen?" → "In what year was the island first charted by Idris
+    Callowen?", "Pellucid K7 holds how many litres?" → "How many litres does Pellucid K7 hold?",
+    "The flagship product is what?" → "What is the flagship product?"), or None where no simple rule
+    applies (past tenses other than "was"/"were", subjects with commas).
+
+    A second wording of the same fact by rule, beside the draft and the teacher's rewrites: the quality
+    documents' held-out questions are worded like this, and the teacher's own rewrites lose the
+    draft's meaning more often than not.
+    """
+    before = " ".join(before.split()) + " "
+    tail = " ".join(tail.split()).rstrip(" ,;:")
+    tail = f" {tail}" if tail else ""
+    if wh.startswith("how many") and re.match(r" of \w+$", tail):
+        wh, tail = wh + tail, ""  # "holds how many litres of water" → "How many litres of water does ..."
+    m = _FRONT_COPULA.fullmatch(before) or _FRONT_VERB.fullmatch(before)
+    if m is None or m["verb"] in ("has", "does", "this", "its", "his", "us"):
+        return None
+    verb, mid, prep = m["verb"], m["mid"].strip(), (m["prep"] or "").strip()
+    subj = _lower_opening(m["subj"])
+    if subj.lower() in ("the", "a", "an", "every", "each") or re.search(r"\b(and|that|which|who)\b", mid):
+        return None  # "The islanders ..." is no subject and its verb; a second clause in the middle
+    if mid and not prep and not re.search(r"\b(?:of|called|named)$", mid):
+        return None  # the question words are neither an object nor a complement ("by the navigator who")
+    if verb in ("is", "are", "was", "were"):
+        if not mid and not prep:
+            if tail:
+                return None  # "Vellmora is what in the Sorrel Sea?": the tail belongs to the answer
+            text = f"{wh} {verb} {subj}"  # "The flagship product is what?" → "What is ...?"
+        elif re.search(r"\b(?:of|called|named)$", mid):
+            if wh not in ("what", "who"):
+                return None
+            # "Vellmora's capital is the harbour town of what on the eastern shore?" → "What is Vellmora's capital?"
+            text = f"{wh} {verb} {subj}"
+        elif re.match(r"(?:the|a|an)\b", mid):
+            return None  # "... is a small appliance maker founded in 2009 by who?"
+        else:
+            text = f"{prep} {wh} {verb} {subj} {mid}{tail}"  # "In what year was the island first charted?"
+    else:
+        base = verb[:-2] if re.search(r"(?:sh|ch|x|ss|o)es$", verb) else verb[:-1]
+        text = f"{prep} {wh} does {subj} {base}" + (f" {mid}" if mid else "") + tail
+    text = re.sub(r"\s+", " ", text).strip()
+    if len(_WORD.findall(text)) < 3:
+        return None
+    return text[:1].upper() + text[1:] + "?"
+
+
+def drafts(sentence: str, span: str, topic: str, group: str = "") -> list[str]:
+    """The rule-drafted wordings of a target: the draft and, where a rule applies, its fronted form."""
+    out = [q for q in (draft_question(sentence, span, topic, group),
+                       draft_question(sentence, span, topic, group, want_fronted=True)) if q]
+    return list(dict.fromkeys(out))
 
 
 MAX_ANSWER_WORDS = 14  # a brief answer; longer ones restate the whole sentence
@@ -454,9 +625,21 @@ def span_answer(span: str) -> str:
     return span
 
 
-def brief_answer(shaped: str, span: str, sentence: str) -> str | None:
+def _adds_names(answer: str, question: str, span: str) -> bool:
+    """Whether an answer names something (a capitalised word after its first, or a number) that neither
+    its question nor its span does: "The highest point on Mount Teskar is indeed Mount Ombri." for
+    "The highest point is what mountain?" states a second, wrong fact beside the span."""
+    known = {w.lower() for w in _WORD.findall(question + " " + span)}
+    known |= {n.replace(",", "") for n in _NUMBER_TOKEN.findall(question + " " + span)}
+    words = _WORD.findall(answer)
+    return any((w[:1].isupper() and w.lower() not in known and w.lower() not in _STOPWORDS) for w in words[1:]) \
+        or any(n.replace(",", "") not in known for n in _NUMBER_TOKEN.findall(answer))
+
+
+def brief_answer(shaped: str, span: str, sentence: str, question: str | None = None) -> str | None:
     """The teacher's answer when it states the span, is brief and uses only the sentence's words and
-    numbers; the span on its own when the answer rambles; None when it misses the span.
+    numbers (and, given the question, names nothing the question and span do not); the span on its own
+    when the answer rambles; None when it misses the span.
 
     Measured on the quality documents: answers that restate the whole fact as a sentence ("The K7 sold
     62,000 units in the first year.") taught the adapter to echo the question and then guess the fact
@@ -464,7 +647,8 @@ def brief_answer(shaped: str, span: str, sentence: str) -> str | None:
     """
     if not shaped or not contains_span(shaped, span):
         return None
-    if len(_WORD.findall(shaped)) <= MAX_ANSWER_WORDS and not ungrounded(shaped, sentence + " " + span):
+    if (len(_WORD.findall(shaped)) <= MAX_ANSWER_WORDS and not ungrounded(shaped, sentence + " " + span)
+            and (question is None or not _adds_names(shaped, question, span))):
         return shaped
     return span_answer(span)
 
@@ -538,8 +722,16 @@ def _new_numbers(text: str, prose: str) -> bool:
 
 
 def ungrounded_question(question: str, prose: str) -> bool:
-    """Whether a question states a number the prose does not ("Which model holds 1.7 litres?")."""
-    return _new_numbers(question.rstrip("?"), prose)
+    """Whether a question states a number the prose does not ("Which model holds 1.7 litres?"), has
+    no content word at all ("What happened on what day?"), or more than a third of its content words
+    are not the prose's ("What is the corresponding nautical symbol for the tidal crescent?": the
+    teacher's rewrite drifted off the document; a synonym or two in a rewrite is fine)."""
+    if _new_numbers(question.rstrip("?"), prose):
+        return True
+    words = content_words(question)
+    vocab = {_stem(w) for w in content_words(prose)}
+    missing = [w for w in words if _stem(w) not in vocab]
+    return not words or len(missing) > len(words) // 3
 
 
 def ungrounded(answer: str, prose: str) -> bool:
@@ -581,12 +773,25 @@ def judge_score(sway: float, answerability: float) -> float:
     return 1.0 / (1.0 + math.exp(-3.0 * min(sway, answerability)))
 
 
+def grounded_by_construction(c: Candidate) -> bool:
+    """Whether a pair's question was drafted by rule from its sentence and its answer is the sentence's
+    own span, verbatim: nothing in it was written by the teacher, so the prose supports it whatever
+    the judge's likelihoods say."""
+    return c.drafted and c.answer == span_answer(c.target.span)
+
+
 def apply_threshold(candidates: Sequence[Candidate], threshold: float) -> None:
-    """Mark judged candidates below the sway threshold or not answerable by their own question."""
+    """Mark judged candidates below the sway threshold or not answerable by their own question.
+
+    Sway measures whether the prose supports an answer the teacher wrote; a pair grounded by
+    construction is not held to it (its sway still ranks it). Measured on orvane: "How many litres
+    does Pellucid K7 hold?" → "1.4 litres" had sway 0.10 (a kettle's size is easy to guess), and
+    with it "eleven patents" (-0.29) — true facts of the document that no pair then taught.
+    """
     for c in candidates:
         if c.verdict != "pending" or c.sway is None or c.answerability is None:
             continue
-        if c.sway < threshold or c.answerability < MIN_ANSWERABILITY:
+        if (c.sway < threshold and not grounded_by_construction(c)) or c.answerability < MIN_ANSWERABILITY:
             c.verdict = "below_threshold"
 
 
@@ -594,6 +799,16 @@ def select(candidates: Sequence[Candidate], per_section: int, max_pairs: int) ->
     """Accept the best pending candidates within the caps (per target, per section, overall)."""
     pending = [c for c in candidates if c.verdict == "pending"]
     pending.sort(key=lambda c: -(c.judge if c.judge is not None else 0.0))
+    # In rounds: every target's best candidate before any target's second, so a cap leaves whole facts
+    # out only after every fact has one pair (a fact with no pair is one the adapter never learns to
+    # answer; the held-out questions of the quality benchmark ask about every fact).
+    rank: dict[int, int] = {}
+    seen: dict[tuple[str, int], int] = {}
+    for c in pending:
+        tkey = (c.target.section_id, c.target.index)
+        rank[id(c)] = seen.get(tkey, 0)
+        seen[tkey] = rank[id(c)] + 1
+    pending.sort(key=lambda c: rank[id(c)])  # stable: by score within a round
     per_target: dict[tuple[str, int], int] = {}
     per_sec: dict[str, int] = {}
     accepted: list[Candidate] = []
@@ -613,8 +828,9 @@ def select(candidates: Sequence[Candidate], per_section: int, max_pairs: int) ->
 
 
 def default_per_section(n_targets: int) -> int:
-    """Accepted pairs per section when the job does not say: about two per target sentence."""
-    return max(4, min(32, 2 * n_targets))
+    """Accepted pairs per section when the job does not say: two per target, at most 64 (a
+    180-word section has 40–50 targets, and a cap below that leaves facts without a pair)."""
+    return max(4, min(64, 2 * n_targets))
 
 
 DEFAULT_MAX_PAIRS = 96
