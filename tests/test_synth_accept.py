@@ -314,3 +314,15 @@ def test_a_who_clause_gets_the_name_it_describes_as_its_subject():
     sentence = "The chief engineer is Priya Vantongeren, who holds eleven patents, among them one for a whistle."
     assert plan.draft_question(sentence, "eleven patents", "Orvane") == "Priya Vantongeren holds how many patents?"
     assert plan.drafts(sentence, "eleven patents", "Orvane")[1] == "How many patents does Priya Vantongeren hold?"
+
+
+def test_pronouns_of_later_clauses_and_bare_appositives():
+    sentence = ("He studied at Amberwyck, and in 1926 he discovered ferrolumine, a pale orange crystal that "
+                "glows violet.")
+    assert "ferrolumine" in plan.spans(sentence)  # a comma after it: no verb before an object
+    assert plan.draft_question(sentence, "1926", "Halvard Ossery") == "In what year Halvard Ossery discovered ferrolumine?"
+    assert plan.draft_question(sentence, "pale orange crystal", "Halvard Ossery") == "What is ferrolumine?"
+    assert plan.draft_question("For the discovery he received the Brightwater Medal in 1931.", "1931", "Ossery") \
+        == "For the discovery Ossery received the Brightwater Medal in what year?"
+    assert plan.draft_question("The highest point is Mount Teskar, an extinct volcano.", "extinct volcano", "") \
+        == "What is Mount Teskar?"

@@ -218,7 +218,10 @@ def spans(sentence: str, *, in_order: bool = False) -> list[str]:
     trimmed. No tagger: the round-trip check after answer shaping drops spans
     that make no question.
     """
-    toks = [m.group() for m in _TOKEN.finditer(sentence)]
+    matches = list(_TOKEN.finditer(sentence))
+    toks = [m.group() for m in matches]
+    # Whether punctuation follows a token (the tokens themselves end in a letter or digit).
+    punct = [sentence[m.end():m.end() + 1] in (",", ";", ":", ".") for m in matches]
     found: list[tuple[str, str]] = []
     i, n = 0, len(toks)
 
@@ -275,9 +278,11 @@ def spans(sentence: str, *, in_order: bool = False) -> list[str]:
             if len(words) > 1 and following in ("a", "an", "the"):
                 words = words[:-1]  # "island won the regatta": a verb before its object
             previous = toks[start - 1].lower() if start > 0 else ""
+            ends_clause = punct[j - 1]  # "discovered ferrolumine, a pale ...": no verb before its object
             verb = len(words) == 1 and (re.search(r"(ed|s)$", words[0])  # lone "holds", "founded"
                                         # "sold 62,000 units", "won the prize"
-                                        or bool(_NUMBER.fullmatch(following)) or following in ("a", "an", "the")
+                                        or (not ends_clause and (bool(_NUMBER.fullmatch(following))
+                                                                 or following in ("a", "an", "the")))
                                         # "they pay", "we celebrate"
                                         or previous in ("they", "we", "he", "she", "it", "i", "you")
                                         # "41 kilometres long": how a number is measured, not a thing
@@ -355,7 +360,8 @@ def plural_subjects(sents: Sequence[str]) -> list[str]:
     return out
 
 
-_CLAUSE_BREAK = re.compile(r";\s+|,\s+(?:and|but)\s+(?=(?:they|their|he|his|she|her|it|its|the|a|an)\b)"
+_CLAUSE_BREAK = re.compile(r";\s+|,\s+(?:and|but)\s+(?=(?:they|their|he|his|she|her|it|its|the|a|an|in|on|at|by"
+                           r"|after|during|since)\b)"
                            r"|(?<=[a-z]),\s+which\s+(?=is|are|was|were|has|had)"
                            r"|(?<=[a-z]),\s+who\s+(?=[a-z]+s\b|is\b|was\b|has\b|had\b)")
 _NAME_HEAD = re.compile(r"\b((?:[A-Z][\w'’-]*\s+){0,3}[A-Z][\w'’-]*)$")
@@ -524,8 +530,23 @@ def draft_question(sentence: str, span: str, topic: str, group: str = "", *,
         named = _RELATIVE_HEAD.search(before.rstrip().rstrip(","))
         if named and span[:1].isupper() and not want_fronted:
             return f"What is the {named.group(1)} called?"
+        thing = re.search(r"((?:[A-Z][\w'’-]*\s+){0,3}[A-Za-z][\w'’-]*),\s*$", before)
+        common = thing is not None and not thing.group(1)[:1].isupper() and re.search(
+            r"\b(?:a|an|the)\s+(?:\S+\s+)?$", before[:thing.start()], re.IGNORECASE) is not None
+        if (thing and not common and not span[:1].isupper() and thing.group(1).lower() not in _STOPWORDS
+                and not want_fronted):  # a name, or a bare noun ("ferrolumine"), not "a cheaper model"
+            return f"What is {thing.group(1)}?"  # "... discovered ferrolumine, a pale orange crystal"
         return None
+    # The sentence's opening pronoun, or the whole sentence's when this is a later clause of it ("He
+    # studied at ..., and in 1926 he discovered ..."), or a "he"/"she" further on with no name before it
+    # ("For the discovery he received ...").
     opening = re.match(r"(It|Its|He|His|She|Her)\b", sentence)
+    if opening is None and sentence is not whole:
+        opening = re.match(r"(He|His|She|Her)\b", whole)
+    if opening is None:
+        later = re.search(r"\b(he|she)\b", sentence)
+        if later and not re.search(r"[A-Z]", sentence[1:later.start()]):
+            opening = re.match(r"(He|She)", later.group(1).capitalize())
     if topic and opening:
         # A sentence that opens with a pronoun is about the antecedent, and so is every later pronoun of
         # the same kind ("He found it": "he" is the person, "it" is not).
@@ -592,8 +613,9 @@ def fronted(before: str, wh: str, tail: str) -> str | None:
                 return None  # "Vellmora is what in the Sorrel Sea?": the tail belongs to the answer
             text = f"{wh} {verb} {subj}"  # "The flagship product is what?" → "What is ...?"
         elif re.search(r"\b(?:of|called|named)$", mid):
-            if wh not in ("what", "who"):
-                return None
+            if wh not in ("what", "who") or not re.fullmatch(
+                    rf"(?:the|a|an)\s+(?:(?!{_PREPOSITION}\b|born\b)[\w'’-]+\s+){{0,3}}(?:of|called|named)", mid):
+                return None  # "... was a chemist born in 1893 in the village of what?" is no "What was X?"
             # "Vellmora's capital is the harbour town of what on the eastern shore?" → "What is Vellmora's capital?"
             text = f"{wh} {verb} {subj}"
         elif re.match(r"(?:the|a|an)\b", mid):
