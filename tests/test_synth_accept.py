@@ -268,8 +268,19 @@ def test_grounding_and_duplicates():
     t = plan.Target("0" * 16, "extraction", prose, 0)
     cands = [plan.Candidate(t, "When was Esk founded?", "In 1742."), plan.Candidate(t, "When was Esk  founded ?", "1742."),
              plan.Candidate(t, "Who founded Esk?", "Oda Tamsin.")]
-    plan.mark_duplicates(cands, existing=["Who founded Esk?"])
+    plan.mark_duplicates(cands, existing=[("Who founded Esk?", "Oda Tamsin")])
     assert [c.verdict for c in cands] == ["pending", "duplicate", "duplicate"]
+    # Near-identical drafts of one sentence that ask for different spans are not duplicates.
+    sentence = "A single ferry links Quillhaven to the port of Estrebel in six hours."
+    ta = plan.Target("0" * 16, "extraction", sentence, 0, "Estrebel")
+    tb = plan.Target("0" * 16, "extraction", sentence, 1, "six hours")
+    tc = plan.Target("0" * 16, "extraction", sentence, 2, "six hours")
+    cands = [plan.Candidate(ta, "A single ferry links Quillhaven to the port of what in six hours?", ""),
+             plan.Candidate(tb, "A single ferry links Quillhaven to the port of Estrebel in how many hours?", ""),
+             plan.Candidate(tc, "A single ferry links Quillhaven to the port of Estrebel in how many hours ?", ""),
+             plan.Candidate(tb, "A single ferry links Quillhaven to the port of Estrebel in how many hour?", "")]
+    plan.mark_duplicates(cands, existing=[("A ferry links Quillhaven to the port of what in six hours?", "Estrebel.")])
+    assert [c.verdict for c in cands] == ["duplicate", "pending", "duplicate", "duplicate"]
 
 
 def test_threshold_and_caps():
@@ -301,13 +312,13 @@ def test_a_pair_grounded_by_construction_is_not_held_to_the_sway_threshold():
     drafted = plan.Candidate(t, "How many litres does it hold?", "1.4 litres", drafted=True)
     shaped = plan.Candidate(t, "How many litres does it hold?", "It holds 1.4 litres.", drafted=True)
     rewrite = plan.Candidate(t, "What is its size?", "1.4 litres")
-    vague = plan.Candidate(t, "How many litres?", "1.4 litres", drafted=True)
+    vague = plan.Candidate(t, "How many litres?", "1.4 litres", drafted=True)  # answerability is not asked of it
     for c in (drafted, shaped, rewrite):
         c.sway, c.answerability = 0.1, 1.0
-    vague.sway, vague.answerability = 2.0, 0.0  # answerability still applies
+    vague.sway, vague.answerability = 2.0, -1.0
     plan.apply_threshold([drafted, shaped, rewrite, vague], 0.25)
     assert [c.verdict for c in (drafted, shaped, rewrite, vague)] == \
-        ["pending", "below_threshold", "below_threshold", "below_threshold"]
+        ["pending", "below_threshold", "below_threshold", "pending"]
 
 
 def test_a_who_clause_gets_the_name_it_describes_as_its_subject():

@@ -224,10 +224,11 @@ class Engine:
                                                f"fragments under {plan.MIN_WORDS} words are skipped)")
         prose_of = {s.section_id: s.content for s in prose}
         table = sugmod.read_suggestions(sugmod.suggestions_path(store.root))
-        existing = [p.question for s in model.live_sections if s.type == "instruction" for p in s.core.pairs]
-        existing += [s.question for s in table.pending()]
+        existing = [(p.question, p.answer) for s in model.live_sections if s.type == "instruction"
+                    for p in s.core.pairs]
+        existing += [(s.question, s.answer) for s in table.pending()]
         rejected = table.rejected_keys()
-        existing += [s.question for s in table.by_id.values() if s.state == "rejected"]
+        existing += [(s.question, s.answer) for s in table.by_id.values() if s.state == "rejected"]
 
         # The teacher: the current adapter ("self"; the base model before any training) or another model.
         names = datamod.declared_adapters(values.get("training"))

@@ -365,7 +365,7 @@ def shape_answers(model: Any, tok: Any, candidates: Sequence[plan.Candidate], sy
 
 
 def run(model: Any, tok: Any, targets: Sequence[plan.Target], prose_of: dict[str, str], *, system: str | None,
-        existing: Sequence[str], rejected: set[str], filter: str, threshold: float, per_section: int,
+        existing: Sequence[tuple[str, str]], rejected: set[str], filter: str, threshold: float, per_section: int,
         max_pairs: int, temperature: float, seed: int, cancelled: Callable[[], bool],
         say: Callable[..., None],
         judge_with: Callable[[], ContextManager[Any]] | None = None) -> tuple[list[plan.Candidate], dict[str, Any]]:

@@ -778,16 +778,31 @@ def similar(a: str, b: str) -> bool:
     return difflib.SequenceMatcher(None, x, y, autojunk=False).ratio() >= NEAR_DUPLICATE
 
 
-def mark_duplicates(candidates: Sequence[Candidate], existing: Iterable[str]) -> None:
-    """Mark candidates whose question repeats another's, an existing pair's, or a rejected one's."""
-    seen: list[str] = list(existing)
+def _same_answer(a: str, b: str) -> bool:
+    x, y = (" " + " ".join(normalise(t).lower().strip(" .!?").split()) + " " for t in (a, b))
+    return x.strip() != "" and y.strip() != "" and (x in y or y in x)
+
+
+def mark_duplicates(candidates: Sequence[Candidate], existing: Iterable[tuple[str, str]]) -> None:
+    """Mark candidates that repeat another's pair, an existing pair, or a rejected one (`existing`:
+    (question, answer) pairs).
+
+    Equal questions (normalised) are duplicates; a near-duplicate wording only when it asks for the
+    same answer (a candidate's is its span: answers come later). Drafts of one sentence differ by a
+    word or two and ask for different facts: "... links Quillhaven to the mainland port of what in six
+    hours?" is not "... of Estrebel in how many hours?", and counted as its duplicate it left the
+    vellmora document's Estrebel, Ombri Water and saffron without a pair.
+    """
+    seen: list[tuple[str, str]] = list(existing)
     for c in candidates:
         if c.verdict != "pending":
             continue
-        if any(similar(c.question, s) for s in seen):
+        key = c.target.span or c.answer
+        if any(normalise(c.question).lower().rstrip("?") == normalise(q).lower().rstrip("?")
+               or (_same_answer(key, a) and similar(c.question, q)) for q, a in seen):
             c.verdict = "duplicate"
         else:
-            seen.append(c.question)
+            seen.append((c.question, key))
 
 
 def judge_score(sway: float, answerability: float) -> float:
@@ -805,15 +820,18 @@ def grounded_by_construction(c: Candidate) -> bool:
 def apply_threshold(candidates: Sequence[Candidate], threshold: float) -> None:
     """Mark judged candidates below the sway threshold or not answerable by their own question.
 
-    Sway measures whether the prose supports an answer the teacher wrote; a pair grounded by
-    construction is not held to it (its sway still ranks it). Measured on orvane: "How many litres
-    does Pellucid K7 hold?" → "1.4 litres" had sway 0.10 (a kettle's size is easy to guess), and
-    with it "eleven patents" (-0.29) — true facts of the document that no pair then taught.
+    The judge checks what the teacher wrote: whether the prose supports its answer (sway) and whether
+    its question leads there (answerability). A pair grounded by construction has neither written by
+    the teacher, and the judge only ranks it: on short verbatim spans the base model's likelihoods
+    over a whole section are noise. Measured on the quality documents: "How many litres does Pellucid
+    K7 hold?" → "1.4 litres" had sway 0.10 (a kettle's size is easy to guess), "The islanders speak
+    what?" → "Velli" answerability 0.0498, "... the fishing boats are painted what?" → "saffron"
+    answerability -1.08 — true facts of the document that no pair then taught.
     """
     for c in candidates:
-        if c.verdict != "pending" or c.sway is None or c.answerability is None:
+        if c.verdict != "pending" or c.sway is None or c.answerability is None or grounded_by_construction(c):
             continue
-        if (c.sway < threshold and not grounded_by_construction(c)) or c.answerability < MIN_ANSWERABILITY:
+        if c.sway < threshold or c.answerability < MIN_ANSWERABILITY:
             c.verdict = "below_threshold"
 
 
