@@ -337,3 +337,10 @@ def test_pronouns_of_later_clauses_and_bare_appositives():
         == "For the discovery Ossery received the Brightwater Medal in what year?"
     assert plan.draft_question("The highest point is Mount Teskar, an extinct volcano.", "extinct volcano", "") \
         == "What is Mount Teskar?"
+
+
+def test_classifier_nouns_and_circumstances_are_not_answer_spans():
+    got = plan.spans("Ossery later ran the institute in the port city of Dunmarrow, where a team of nineteen chemists "
+                     "worked while heating a glass kettle launched in 2017.")
+    assert "Dunmarrow" in got and "nineteen chemists" in got and "glass kettle" in got
+    assert not {"port city", "team", "heating"} & set(got)

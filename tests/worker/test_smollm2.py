@@ -97,7 +97,10 @@ def test_smollm2_synthesizes_judges_stages_and_accepts(smollm_cache: Path, tmp_p
     assert r.candidates == r.counts["generated"] >= 3 * 4
     assert sum(v for k, v in r.counts.items() if k != "generated") == r.counts["generated"]
     assert r.pairs and r.counts["accepted"] == len(r.pairs)
-    assert all(p.sway is not None and p.sway >= 0.25 and p.question.endswith("?") for p in r.pairs)
+    # The judge holds what the teacher wrote to the sway threshold; a drafted question's verbatim span of
+    # the prose (grounded by construction) is only ranked by it.
+    assert all(p.sway is not None and (p.sway >= 0.25 or p.answer in ISLAND) and p.question.endswith("?")
+               for p in r.pairs)
     # Answers are grounded in the prose: every number an answer states is one the prose states.
     assert all(not plan.ungrounded(p.answer, ISLAND) for p in r.pairs)
     assert r.decoding

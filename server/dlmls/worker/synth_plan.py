@@ -288,7 +288,14 @@ def spans(sentence: str, *, in_order: bool = False, subjects: bool = True) -> li
                                         # "41 kilometres long": how a number is measured, not a thing
                                         or bool(found and found[-1][0] == "number" and start > 0
                                                 and toks[start - 1].rstrip(".,;:") == found[-1][1].split()[-1]))
-            if not verb:
+            # A noun that only classifies the name or number after it ("the town of Harrowgate Falls", "a
+            # factory in Lisk", "the age of 74", "a book called The Cold Light") is not the fact; the name is.
+            after = toks[start + len(words):start + len(words) + 2]
+            classifier = (len(after) == 2 and after[0].lower() in ("of", "in", "called", "named")
+                          and (after[1][:1].isupper() or bool(_NUMBER.fullmatch(after[1].lower().rstrip(".,")))))
+            # "while heating", "at night": circumstances, not facts anyone asks for by this word.
+            circumstance = len(words) == 1 and (words[0].endswith("ing") or previous in ("at", "while"))
+            if not verb and not classifier and not circumstance:
                 # A phrase that opens the sentence ("The highest point is ...") is its subject, not an answer.
                 opening = all(w.lower() in _NOT_IN_SPAN or re.search(r"['’]s$", w) for w in toks[:i])
                 found.append(("subject" if opening else "phrase", " ".join(words)))
