@@ -355,7 +355,15 @@ def held_out_losses(monkeypatch: pytest.MonkeyPatch):
 
 def test_a_retrain_that_makes_things_worse_is_kept_but_not_made_current(engine: Engine, tiny_model: Path,
                                                                          tmp_path: Path, held_out_losses):
-    text = make_doc(tiny_model)
+    from dlmls.worker import data as datamod
+    from dlmls.worker import train as trainmod
+
+    # Enough pairs that at least MIN_HELD_OUT_TO_JUDGE of them are held out.
+    body = "Decorators wrap functions.\n\n" + pairs(120)
+    text = make_doc(tiny_model, body)
+    examples = [datamod.Example("chat", prompt=f"What is fact {i}?", answer=f"Fact {i} is {i * 7}.")
+                for i in range(120)]
+    assert len(datamod.split_held_out(examples)[1]) >= trainmod.MIN_HELD_OUT_TO_JUDGE
     held_out_losses += [3.0, 2.0]  # v0001: better than the base
     v1, _ = train1(engine, text, tmp_path)
     assert v1.held_back is None
@@ -380,6 +388,17 @@ def test_a_retrain_that_makes_things_worse_is_kept_but_not_made_current(engine: 
     v4, _ = train1(engine, text, tmp_path, keep_worse=True)
     assert v4.held_back is None and store.current().version.name == "v0004"
     assert any("made current as asked" in n for n in store.current().version.metadata()["notes"])
+
+
+def test_a_few_held_out_pairs_cannot_hold_a_retrain_back(engine: Engine, tiny_model: Path, tmp_path: Path,
+                                                         held_out_losses):
+    text = make_doc(tiny_model)  # 6 pairs: one held out
+    held_out_losses += [3.0, 2.0, 2.0, 2.5]
+    train1(engine, text, tmp_path)
+    v2, _ = train1(engine, text, tmp_path)
+    current = Store.for_id(DLM_ID, tmp_path).current().version
+    assert v2.held_back is None and current.name == "v0002"
+    assert any("too few to judge by" in n for n in current.metadata()["notes"])
 
 
 def test_a_first_version_is_made_current_even_when_worse(engine: Engine, tiny_model: Path, tmp_path: Path,

@@ -40,7 +40,8 @@ MIN_AUTO_EPOCHS = 3
 MAX_AUTO_EPOCHS = 20
 COST_BUDGET = 30_000  # tokens through the model in all (≈ 3–4 minutes on two CPU cores) caps the passes
 PATIENCE = 3  # auto epochs stop after this many held-out evaluations without improvement
-MIN_HELD_OUT_TO_CHOOSE = 8  # held-out pairs needed before their loss may stop training or pick an epoch
+MIN_HELD_OUT_TO_JUDGE = 8  # held-out pairs needed before their loss may stop training, pick an epoch or
+# hold a new version back (engine.py)
 # Below that it is the loss of a few facts the adapter never saw, and noise: on the vellmora quality document
 # (2 held-out pairs) it picked epoch 2 of 18, whose adapter answered none of its own 20 training questions
 # right and 1 of 22 held-out questions, against 7 of 22 with the last epoch's weights (benchmarks/RESULTS.md).
@@ -104,7 +105,7 @@ def hyperparameters(training: dict[str, Any], adapter: str | None, options: Any,
         if "num_epochs" not in set_keys:
             h.auto_epochs = True
             chosen.append(f"epochs from a budget of {TOKEN_BUDGET} trained tokens ({MIN_AUTO_EPOCHS}–"
-                          f"{MAX_AUTO_EPOCHS}), and, with at least {MIN_HELD_OUT_TO_CHOOSE} held-out pairs, "
+                          f"{MAX_AUTO_EPOCHS}), and, with at least {MIN_HELD_OUT_TO_JUDGE} held-out pairs, "
                           f"stopping when their loss stops improving and keeping the best epoch")
         if chosen:
             notes.append("unset in the frontmatter, chosen to learn a document of this size: " + "; ".join(chosen))
