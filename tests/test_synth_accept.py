@@ -217,15 +217,17 @@ def test_an_answer_that_names_a_second_thing_gives_way_to_the_span():
     q = "The highest point is what mountain?"
     assert plan.brief_answer("The highest point on Mount Teskar is indeed Mount Ombri.", "Mount Teskar",
                              sentence, q) == "Mount Teskar"
-    assert plan.brief_answer("The highest point is Mount Teskar.", "Mount Teskar", sentence, q) == \
-        "The highest point is Mount Teskar."
+    assert plan.brief_answer("Mount Teskar, an extinct volcano.", "Mount Teskar", sentence, q) == \
+        "Mount Teskar, an extinct volcano."
     assert plan.brief_answer("It was built in 1872, in 1900.", "1872", "It was built in 1872 and 1900.",
                              "It was built in what year?") == "1872"
 
 
 def test_brief_answer_keeps_a_grounded_answer_and_falls_back_to_the_span():
     sentence = "Tamsin Okonkwo-Reyes founded Orvane Labs in 2009."
-    assert plan.brief_answer("It was founded in 2009.", "2009", sentence) == "It was founded in 2009."
+    assert plan.brief_answer("2009, by Tamsin Okonkwo-Reyes.", "2009", sentence) == "2009, by Tamsin Okonkwo-Reyes."
+    # An answer that opens like a sentence gives way to the span: every answer starts with its fact.
+    assert plan.brief_answer("It was founded in 2009.", "2009", sentence) == "2009"
     long = "Orvane Labs was founded in 2009 by Tamsin Okonkwo-Reyes, who founded Orvane Labs in the year 2009."
     assert plan.brief_answer(long, "2009", sentence) == "2009"  # rambles: the span alone
     assert plan.brief_answer("It was founded in 2009 by the CEO Bob Vance.", "2009", sentence) == "2009"

@@ -680,9 +680,25 @@ def brief_answer(shaped: str, span: str, sentence: str, question: str | None = N
     if not shaped or not contains_span(shaped, span):
         return None
     if (len(_WORD.findall(shaped)) <= MAX_ANSWER_WORDS and not ungrounded(shaped, sentence + " " + span)
-            and (question is None or not _adds_names(shaped, question, span))):
+            and (question is None or not _adds_names(shaped, question, span))
+            and (not ANSWER_FIRST or _starts_with(shaped, span))):
         return shaped
     return span_answer(span)
+
+
+ANSWER_FIRST = True
+"""Keep a teacher's answer only when it opens with the span ("1684, by Idris Callowen."), else the span.
+
+Measured on the quality documents: with answers that opened "The chief engineer is ..." among bare spans,
+the adapter's references had low NLL (it knew the facts: 0.3–0.4 nats/token for "Idris Callowen",
+"Velli") but its greedy answers opened like a sentence and went on to a made-up one ("The first person
+to map Vellmora was a 1984 expedition ..."): the first token decides, so every answer starts with it."""
+
+
+def _starts_with(answer: str, span: str) -> bool:
+    def norm(text: str) -> str:
+        return " ".join(re.findall(r"[a-z0-9]+", re.sub(r"(?<=\d),(?=\d{3})", "", text.lower())))
+    return norm(answer).startswith(norm(span)) and norm(span) != ""
 
 
 def shape(answer: str) -> str:
