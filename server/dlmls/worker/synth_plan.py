@@ -28,8 +28,8 @@ No torch here, so every decision is unit-tested without a model:
   judge choose.
 - **Answer shaping** (`synth.py`): the teacher then answers each question
   with its target sentence in front of it, in the chat format a user asks
-  in; its first sentence is the answer when it states the span, is brief
-  and adds no facts (`brief_answer`), else the span itself is. A rewritten
+  in; its first sentence is the answer when it opens with the span, is
+  brief and adds no facts (`brief_answer`), else the span itself is. A rewritten
   question whose answer misses the span is dropped (*inconsistent*: the
   rewrite lost the draft's meaning — "What is saffron?" for a draft whose
   answer is "fishing boats"); a draft, whose answer is the span by
