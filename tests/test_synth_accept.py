@@ -346,3 +346,13 @@ def test_classifier_nouns_and_circumstances_are_not_answer_spans():
                      "worked while heating a glass kettle launched in 2017.")
     assert "Dunmarrow" in got and "nineteen chemists" in got and "glass kettle" in got
     assert not {"port city", "team", "heating"} & set(got)
+
+
+def test_a_rewrite_must_still_ask_its_drafts_question():
+    assert plan.faithful("What is the capital of Vellmora?",
+                         "Vellmora's capital is the harbour town of what on the eastern shore?")
+    assert plan.faithful("When was the Eiffel Tower finished?", "The Eiffel Tower was completed in what year?")
+    # Drifted off the draft: none of its names, or a name of its own.
+    assert not plan.faithful("Which island in the sea is closest to the mainland?",
+                             "Vellmora's main export is a blue salt raked from the Ferrow Flats in what?")
+    assert not plan.faithful("Which port is Esk closest to?", "A single ferry, the Marigold Dawn, links what to Estrebel?")

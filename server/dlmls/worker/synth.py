@@ -324,12 +324,12 @@ def candidates_for(model: Any, tok: Any, drafted: Sequence[tuple[plan.Target, st
         got = generate(model, tok, prompts, sample=k > 0, temperature=temperature, seed=seed + 1000 * k,
                        max_new_tokens=plan.MAX_NEW_TOKENS, cancelled=cancelled,
                        on_batch=lambda n, _t, base=base: on_progress(base + n, total))
-        for (target, _d), text in zip(drafted, got, strict=True):
+        for (target, d), text in zip(drafted, got, strict=True):
             question = plan.parse(text)
             if question is None:
-                out.append(plan.Candidate(target, text.strip()[:200], "", verdict="artifact"))
+                out.append(plan.Candidate(target, text.strip()[:200], "", verdict="artifact", draft=d))
             else:
-                out.append(plan.Candidate(target, question, ""))
+                out.append(plan.Candidate(target, question, "", draft=d))
     return out, len(out)
 
 
@@ -388,6 +388,8 @@ def run(model: Any, tok: Any, targets: Sequence[plan.Target], prose_of: dict[str
         for c in cands:
             if c.verdict == "pending" and plan.question_artifact(c.question) is not None:
                 c.verdict = "artifact"
+            elif c.verdict == "pending" and c.draft and not plan.faithful(c.question, c.draft):
+                c.verdict = "inconsistent"  # the rewrite asks something else than its draft
         plan.mark_duplicates(cands, existing)
     n = sum(c.verdict == "pending" for c in cands)
     say("synth", f"answering {n} question(s) with their sentence in front of the teacher", step=0, total=n)

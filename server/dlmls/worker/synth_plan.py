@@ -146,6 +146,7 @@ class Candidate:
     answerability: float | None = None
     judge: float | None = None
     drafted: bool = False  # the rule-drafted question (its span is its answer by construction), not a rewrite
+    draft: str = ""  # for a rewrite, the draft it rewrote
 
 
 def prose_sections(model: Any, sections: Sequence[str] | None) -> list[Any]:
@@ -454,6 +455,29 @@ def parse(generated: str) -> str | None:
     if "?" in line:
         line = line[:line.index("?") + 1]
     return " ".join(line.split())
+
+
+def faithful(rewrite: str, draft: str) -> bool:
+    """Whether a rewrite still asks the draft's question: it names nothing the draft does not (names,
+    numbers), keeps at least one of the draft's names when the draft has any, and keeps half of its
+    content words.
+
+    Measured on vellmora: the teacher's rewrites that passed every other filter included "Which island
+    in the sea is closest to the mainland?" → "south" and "Which year was Idris Callowen born?" → "1684"
+    (the year he charted the island); the adapter then answered "Which sea is Vellmora located in?"
+    with "south".
+    """
+    def names(text: str) -> set[str]:
+        words = [re.sub(r"['’]s$", "", w) for w in _WORD.findall(text)]
+        return ({w.lower() for i, w in enumerate(words) if w[:1].isupper()
+                 and (i > 0 or w.lower() not in _STOPWORDS)}
+                | {n.replace(",", "") for n in _NUMBER_TOKEN.findall(text)})
+    mine, theirs = names(rewrite), names(draft)
+    if mine - theirs or (theirs and not mine & theirs):
+        return False
+    keep = {_stem(re.sub(r"['’]s$", "", w)) for w in content_words(draft)}
+    got = {_stem(re.sub(r"['’]s$", "", w)) for w in content_words(rewrite)}
+    return bool(got & keep) and len(got - keep) <= 1 and 2 * len(got & keep) >= min(len(keep), 4)
 
 
 def contains_span(answer: str, span: str) -> bool:
