@@ -333,7 +333,8 @@ def test_pronouns_of_later_clauses_and_bare_appositives():
     sentence = ("He studied at Amberwyck, and in 1926 he discovered ferrolumine, a pale orange crystal that "
                 "glows violet.")
     assert "ferrolumine" in plan.spans(sentence)  # a comma after it: no verb before an object
-    assert plan.draft_question(sentence, "1926", "Halvard Ossery") == "In what year Halvard Ossery discovered ferrolumine?"
+    assert plan.draft_question(sentence, "1926", "Halvard Ossery") == \
+        "In what year Halvard Ossery discovered ferrolumine?"
     assert plan.draft_question(sentence, "pale orange crystal", "Halvard Ossery") == "What is ferrolumine?"
     assert plan.draft_question("For the discovery he received the Brightwater Medal in 1931.", "1931", "Ossery") \
         == "For the discovery Ossery received the Brightwater Medal in what year?"
@@ -355,4 +356,5 @@ def test_a_rewrite_must_still_ask_its_drafts_question():
     # Drifted off the draft: none of its names, or a name of its own.
     assert not plan.faithful("Which island in the sea is closest to the mainland?",
                              "Vellmora's main export is a blue salt raked from the Ferrow Flats in what?")
-    assert not plan.faithful("Which port is Esk closest to?", "A single ferry, the Marigold Dawn, links what to Estrebel?")
+    assert not plan.faithful("Which port is Esk closest to?",
+                             "A single ferry, the Marigold Dawn, links what to Estrebel?")

@@ -607,7 +607,8 @@ def draft_question(sentence: str, span: str, topic: str, group: str = "", *,
 
 
 _PREPOSITION = r"(?:in|on|at|by|from|into|with|for|to|after|during|under|over)"
-_FRONT_COPULA = re.compile(rf"(?P<subj>[^,;]+?) (?P<verb>is|are|was|were) (?P<mid>[^,;]*?)(?P<prep>\b{_PREPOSITION} )?$")
+_FRONT_COPULA = re.compile(
+    rf"(?P<subj>[^,;]+?) (?P<verb>is|are|was|were) (?P<mid>[^,;]*?)(?P<prep>\b{_PREPOSITION} )?$")
 _FRONT_VERB = re.compile(rf"(?P<subj>[^,;]+?) (?P<verb>[a-z]+(?<![su])s) (?P<mid>[^,;]*?)(?P<prep>\b{_PREPOSITION} )?$")
 
 
