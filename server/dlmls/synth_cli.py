@@ -249,10 +249,11 @@ def add_parser(sub: Any, job_arguments: Any) -> None:
                      help="who writes: the document's own adapter (default), a Hugging Face id, or a directory")
     ins.add_argument("--strategy", default="extraction", choices=["extraction", "expansion", "both"])
     ins.add_argument("--per-section", type=int, metavar="N", help="accepted pairs per prose section "
-                     "(default: about two per sentence, 4–32)")
+                     "(default: two per answer span, 4–64)")
     ins.add_argument("--max-pairs", type=int, metavar="N", help="accepted pairs in all (default 96)")
     ins.add_argument("--filter", default="sway", choices=["sway", "dedup-only", "none"])
-    ins.add_argument("--threshold", type=float, metavar="F", help="minimum sway in nats/token of a pair the teacher wrote or reworded (default 0.25)")
+    ins.add_argument("--threshold", type=float, metavar="F",
+                     help="minimum sway in nats/token of a pair the teacher wrote or reworded (default 0.25)")
     ins.add_argument("--seed", type=int, default=0, metavar="N")
     ins.add_argument("--apply", action="store_true", help="also write the accepted pairs into the file")
     ins.add_argument("--json", action="store_true", help="print the whole result as JSON")

@@ -14,8 +14,9 @@ than 1 % above where it started, measured on at least
 `train.MIN_HELD_OUT_TO_JUDGE` held-out pairs (fewer are noise), it is
 committed (complete, inspectable, promptable by name) but `current.txt`
 stays where it was, and the result says why (`AdapterVersion.held_back`);
-`TrainOptions.keep_worse` makes it current anyway. A first version always becomes current (there is nothing
-better to keep), with a note when it is worse than the base model.
+`TrainOptions.keep_worse` makes it current anyway. A first version always
+becomes current (there is nothing better to keep), with a note when it is
+worse than the base model.
 
 `Engine.prompt` answers a question with the current adapter (a named
 version, or the bare base model) through the model's chat template.

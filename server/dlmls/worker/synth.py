@@ -305,31 +305,30 @@ def judge(model: Any, tok: Any, candidates: Sequence[plan.Candidate], prose_of: 
         c.judge = round(plan.judge_score(c.sway, c.answerability), 4)
 
 
-def candidates_for(model: Any, tok: Any, drafted: Sequence[tuple[plan.Target, str]], *, temperature: float,
+def candidates_for(model: Any, tok: Any, drafted: Sequence[tuple[plan.Target, list[str]]], *, temperature: float,
                    seed: int, cancelled: Callable[[], bool],
                    on_progress: Progress) -> tuple[list[plan.Candidate], int]:
     """Questions for every target (answers come later); (candidates, candidates generated).
 
-    Each target comes with its question drafted by rule (`plan.draft_question`); the teacher rewrites the
-    draft in plain words, greedily and `SAMPLES_PER_TARGET - 1` more times sampled; the draft, and its
-    fronted wording where a rule gives one (`plan.drafts`), stay candidates of their own (the judge
-    decides between them).
+    Each target comes with its wordings drafted by rule (`plan.drafts`: the draft, and its fronted form
+    where a rule gives one); the teacher rewrites the draft in plain words, greedily and
+    `SAMPLES_PER_TARGET - 1` more times sampled; the drafted wordings stay candidates of their own (the
+    judge decides between them).
     """
-    out = [plan.Candidate(t, q, "", drafted=True) for t, d in drafted
-           for q in plan.drafts(t.text, t.span, t.topic, t.group)]
-    prompts = [plan.prompt(t, d) for t, d in drafted]
+    out = [plan.Candidate(t, q, "", drafted=True) for t, qs in drafted for q in qs]
+    prompts = [plan.prompt(t, qs[0]) for t, qs in drafted]
     total = len(prompts) * plan.SAMPLES_PER_TARGET
     for k in range(plan.SAMPLES_PER_TARGET):
         base = k * len(prompts)
         got = generate(model, tok, prompts, sample=k > 0, temperature=temperature, seed=seed + 1000 * k,
                        max_new_tokens=plan.MAX_NEW_TOKENS, cancelled=cancelled,
                        on_batch=lambda n, _t, base=base: on_progress(base + n, total))
-        for (target, d), text in zip(drafted, got, strict=True):
+        for (target, qs), text in zip(drafted, got, strict=True):
             question = plan.parse(text)
             if question is None:
-                out.append(plan.Candidate(target, text.strip()[:200], "", verdict="artifact", draft=d))
+                out.append(plan.Candidate(target, text.strip()[:200], "", verdict="artifact", draft=qs[0]))
             else:
-                out.append(plan.Candidate(target, question, "", draft=d))
+                out.append(plan.Candidate(target, question, "", draft=qs[0]))
     return out, len(out)
 
 
@@ -377,7 +376,7 @@ def run(model: Any, tok: Any, targets: Sequence[plan.Target], prose_of: dict[str
     from dlmls.scores import pair_key
 
     t0 = time.perf_counter()
-    drafted = [(t, d) for t in targets if (d := plan.draft_question(t.text, t.span, t.topic, t.group))]
+    drafted = [(t, qs) for t in targets if (qs := plan.drafts(t.text, t.span, t.topic, t.group))]
     say("synth", f"rewriting {len(drafted)} drafted question(s) ({len(targets)} answer spans)", step=0,
         total=len(drafted) * plan.SAMPLES_PER_TARGET)
     cands, generated = candidates_for(

@@ -480,11 +480,16 @@ def faithful(rewrite: str, draft: str) -> bool:
     return bool(got & keep) and len(got - keep) <= 1 and 2 * len(got & keep) >= min(len(keep), 4)
 
 
+def _plain(text: str) -> str:
+    """Lower-cased words and numbers of a text, one space apart (punctuation and thousands commas aside)."""
+    text = re.sub(r"(?<=\d),(?=\d{3})", "", text.lower())
+    return " ".join(re.findall(r"[a-z0-9]+(?:\.[0-9]+)?", text))
+
+
 def contains_span(answer: str, span: str) -> bool:
     """Whether an answer states the span (case, punctuation and thousands commas aside)."""
     def norm(text: str) -> str:
-        text = re.sub(r"(?<=\d),(?=\d{3})", "", text.lower())
-        return " " + " ".join(re.findall(r"[a-z0-9]+(?:\.[0-9]+)?", text)) + " "
+        return f" {_plain(text)} "
     key = span.split()[0] if span and _NUMBER.fullmatch(span.split()[0].lower().rstrip(",")) else span
     return norm(key).strip() != "" and norm(key) in norm(answer)  # a number's unit may be left out
 
@@ -527,24 +532,36 @@ def wh_phrase(span: str, before: str) -> str:
     return "what"
 
 
-def draft_question(sentence: str, span: str, topic: str, group: str = "", *,
-                   want_fronted: bool = False) -> str | None:
+def draft_question(sentence: str, span: str, topic: str, group: str = "") -> str | None:
     """A question drafted from the sentence by rule: the span replaced by question words, the clause cut
     after it (and before it, see `clause_of`), a leading "It"/"Its" replaced by the topic ("Its capital is
     the harbour town of what?"), "they"/"their" by the group they name ("the islanders"), and a name in
     apposition asked for by what it names ("A single ferry, the Marigold Dawn, ..." → "What is the single
     ferry called?").
 
-    The teacher then rewrites the draft in plain words; the draft stays a candidate of its own. With
-    `want_fronted`, the draft with its question words in front (`fronted`), or None.
+    The teacher then rewrites the draft in plain words; the draft stays a candidate of its own.
     """
+    return _draft(sentence, span, topic, group)[0]
+
+
+def drafts(sentence: str, span: str, topic: str, group: str = "") -> list[str]:
+    """The rule-drafted wordings of a target: the draft and, where a rule applies, its fronted form
+    (`fronted`); none when there is no draft."""
+    draft, front = _draft(sentence, span, topic, group)
+    if draft is None:
+        return []
+    return [draft] if front in (None, draft) else [draft, front]
+
+
+def _draft(sentence: str, span: str, topic: str, group: str) -> tuple[str | None, str | None]:
+    """(the draft, its fronted wording) of `draft_question`, from one pass over the sentence."""
     for quoted in (f'"{span}', f"“{span}"):
         if quoted in sentence:  # the quote marks go with the quoted span
             end = sentence.find('"' if quoted[0] == '"' else "”", sentence.index(quoted) + 1)
             span = sentence[sentence.index(quoted):end + 1] if end > 0 else span
     at = sentence.rfind(span)
     if at < 0:
-        return None
+        return None, None
     start = max(sentence.rfind(". ", 0, at), sentence.rfind("? ", 0, at), sentence.rfind("! ", 0, at))
     if start >= 0:  # an expansion target: the question is about the later sentence
         sentence, at = sentence[start + 2:], at - start - 2
@@ -562,15 +579,15 @@ def draft_question(sentence: str, span: str, topic: str, group: str = "", *,
     if before.rstrip().endswith(","):
         # An appositive ("A single ferry, the Marigold Dawn, ..."): ask what the noun before it is called.
         named = _RELATIVE_HEAD.search(before.rstrip().rstrip(","))
-        if named and span[:1].isupper() and not want_fronted:
-            return f"What is the {named.group(1)} called?"
+        if named and span[:1].isupper():
+            return f"What is the {named.group(1)} called?", None
         thing = re.search(r"((?:[A-Z][\w'’-]*\s+){0,3}[A-Za-z][\w'’-]*),\s*$", before)
         common = thing is not None and not thing.group(1)[:1].isupper() and re.search(
             r"\b(?:a|an|the)\s+(?:\S+\s+)?$", before[:thing.start()], re.IGNORECASE) is not None
-        if (thing and not common and not span[:1].isupper() and thing.group(1).lower() not in _STOPWORDS
-                and not want_fronted):  # a name, or a bare noun ("ferrolumine"), not "a cheaper model"
-            return f"What is {thing.group(1)}?"  # "... discovered ferrolumine, a pale orange crystal"
-        return None
+        if thing and not common and not span[:1].isupper() and thing.group(1).lower() not in _STOPWORDS:
+            # a name, or a bare noun ("... discovered ferrolumine, a pale orange crystal"), not "a cheaper model"
+            return f"What is {thing.group(1)}?", None
+        return None, None
     # The sentence's opening pronoun, or the whole sentence's when this is a later clause of it ("He
     # studied at ..., and in 1926 he discovered ..."), or a "he"/"she" further on with no name before it
     # ("For the discovery he received ...").
@@ -599,11 +616,10 @@ def draft_question(sentence: str, span: str, topic: str, group: str = "", *,
                         for x in (before, tail))
     text = (before + wh + tail).strip()
     text = re.sub(r"\s+", " ", text).rstrip(" ,;:")
-    if want_fronted:
-        return fronted(before, wh, tail)
+    front = fronted(before, wh, tail)
     if len(_WORD.findall(text)) < 4 or text.lower().startswith(wh):
-        return text[:1].upper() + text[1:] + "?" if len(_WORD.findall(text)) >= 3 else None
-    return text[:1].upper() + text[1:] + "?"
+        return (text[:1].upper() + text[1:] + "?" if len(_WORD.findall(text)) >= 3 else None), front
+    return text[:1].upper() + text[1:] + "?", front
 
 
 _PREPOSITION = r"(?:in|on|at|by|from|into|with|for|to|after|during|under|over)"
@@ -666,13 +682,6 @@ def fronted(before: str, wh: str, tail: str) -> str | None:
     return text[:1].upper() + text[1:] + "?"
 
 
-def drafts(sentence: str, span: str, topic: str, group: str = "") -> list[str]:
-    """The rule-drafted wordings of a target: the draft and, where a rule applies, its fronted form."""
-    out = [q for q in (draft_question(sentence, span, topic, group),
-                       draft_question(sentence, span, topic, group, want_fronted=True)) if q]
-    return list(dict.fromkeys(out))
-
-
 MAX_ANSWER_WORDS = 14  # a brief answer; longer ones restate the whole sentence
 
 
@@ -721,9 +730,7 @@ to map Vellmora was a 1984 expedition ..."): the first token decides, so every a
 
 
 def _starts_with(answer: str, span: str) -> bool:
-    def norm(text: str) -> str:
-        return " ".join(re.findall(r"[a-z0-9]+", re.sub(r"(?<=\d),(?=\d{3})", "", text.lower())))
-    return norm(answer).startswith(norm(span)) and norm(span) != ""
+    return _plain(span) != "" and _plain(answer).startswith(_plain(span))
 
 
 def shape(answer: str) -> str:
