@@ -74,7 +74,7 @@ def main() -> None:
     import torch
 
     torch.set_num_threads(args.threads)
-    doc = ROOT / "benchmarks" / "quality" / f"{args.doc}.dlm"
+    doc = ROOT / "benchmarks" / "quality" / "dev" / f"{args.doc}.dlm"
     batched = run(doc, None, args.threads)
     print("batched", batched, flush=True)
     naive = run(doc, 1, args.threads)
@@ -88,7 +88,7 @@ def main() -> None:
 
     body = (f"## Synthesis throughput (`benchmarks/bench_synth.py`)\n\n"
             f"{time.strftime('%Y-%m-%d')}, {machine()}, torch {torch.__version__} ({args.threads} threads), "
-            f"`dlmls synth instructions` defaults on `benchmarks/quality/{args.doc}.dlm`, base model as teacher. "
+            f"`dlmls synth instructions` defaults on `benchmarks/quality/dev/{args.doc}.dlm`, base model as teacher. "
             "Candidates: questions written (drafts and the teacher's rewrites); judged: candidates that reached "
             "the teacher-forced judge (three passes each). Generation includes answer shaping.\n\n"
             + table(("loop", "candidates", "judged", "accepted", "generate", "judge", "whole job",

@@ -27,13 +27,24 @@ def table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
     return "\n".join(lines)
 
 
-def record(name: str, body: str) -> None:
-    """Replace (or append) block `name` of RESULTS.md with `body`."""
+def record(name: str, body: str, after: tuple[str, ...] = ()) -> None:
+    """Replace (or add) block `name` of RESULTS.md with `body`.
+
+    A new block goes right after the first of the blocks named in `after` that exists (in that order),
+    else at the end of the file.
+    """
     text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
     start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
     block = f"{start}\n{body.rstrip()}\n{end}"
     if start in text and end in text:
         text = text[: text.index(start)] + block + text[text.index(end) + len(end):]
     else:
-        text = text.rstrip() + "\n\n" + block + "\n"
+        for other in after:
+            mark = f"<!-- {other}:end -->"
+            if mark in text:
+                cut = text.index(mark) + len(mark)
+                text = text[:cut] + "\n\n" + block + text[cut:]
+                break
+        else:
+            text = text.rstrip() + "\n\n" + block + "\n"
     RESULTS.write_text(text)
