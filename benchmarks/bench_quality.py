@@ -14,13 +14,15 @@ that the prose alone answers::
                (chat template, as `dlmls prompt --version base` does)
   base_open    the same with the prose in the prompt ("Notes:\\n<prose>\\n\\nQuestion: <q>"):
                roughly what the adapter could reach
-  prose        `dlmls train COPY` (its defaults), then the current adapter, closed-book
+  prose        `dlmls train COPY` alone (its defaults: the prose and the knowledge augmentation's pairs
+               drafted from it), then the current adapter, closed-book
   loop         `dlmls train`, `dlmls synth instructions --teacher self --apply`, `dlmls train` again,
                then the current adapter, closed-book
-  prose_eq     prose only at the loop's training compute: `dlmls train COPY --epochs E --max-steps S`, with
-               S steps chosen so that as many tokens go through the model as in the loop's two trainings
-               together (same seed; read from the `dlmls_run.json` of the loop's versions: `tokens` of both,
-               `data.tokens_per_epoch` and `hyperparameters.steps_per_epoch` of the first, prose-only, one).
+  prose_eq     the prose alone (DLMLS_AUGMENT=0: continued pretraining, no augmentation) at the loop's
+               training compute: `dlmls train COPY --epochs E --max-steps S`, with S steps chosen so that as
+               many tokens go through the model as in the loop's two trainings together (same seed; `tokens`
+               of both from the `dlmls_run.json` of the loop's versions; the prose-only epoch's size from a
+               one-step probe run).
                Needs the loop row of that seed first: in the same run, or left in its scratch dir by an
                earlier one (then with the same --max-steps; a different commit is reported)
   loop@LABEL   (`--variant LABEL:KEY=VAL[,KEY=VAL...]`, repeatable) the loop with those extra environment
@@ -110,8 +112,8 @@ RUN_ORDER = ("base_closed", "base_open", "prose", "loop", "prose_eq", "dlm")  # 
 LABELS = {
     "base_closed": "base, closed-book",
     "base_open": "base, open-book (prose in prompt)",
-    "prose": "dlmls: train on prose",
-    "prose_eq": "dlmls: train on prose, at the loop's training tokens",
+    "prose": "dlmls train alone (defaults: prose + knowledge augmentation)",
+    "prose_eq": "prose only (no augmentation), at the loop's training tokens",
     "loop": "dlmls loop: train, synth --teacher self, train",
     "dlm": "DLM 0.10 loop: train, synth --teacher self, train",
 }
@@ -618,20 +620,28 @@ def loop_budget(ctx: Ctx, doc: Doc, seed: int) -> dict[str, Any]:
             "target_tokens": sum(tokens), "tokens_per_epoch": per_epoch, "steps_per_epoch": spe}
 
 
+PROSE_ONLY = {"DLMLS_AUGMENT": "0"}  # the prose as written, no knowledge augmentation
+
+
 def row_prose_eq(ctx: Ctx, doc: Doc, row: str, seed: int) -> dict[str, Any]:
+    """The prose alone (continued pretraining, no knowledge augmentation) at the loop's training tokens."""
     budget = loop_budget(ctx, doc, seed)
-    epochs, steps = equal_compute(budget["target_tokens"], budget["tokens_per_epoch"],
-                                  budget["steps_per_epoch"])
     copy, home = fresh_home(ctx, doc, row, seed)
     log = copy.parent / "commands.log"
-    t = dlmls_train(ctx, doc, copy, home, log, seed, {}, epochs=epochs, max_steps=steps)
+    # One step first, into a scratch store, to learn the prose-only epoch's size (not the loop's: its
+    # epochs hold the augmentation's pairs too).
+    probe = dlmls_train(ctx, doc, copy, copy.parent / "probe-home", log, seed, PROSE_ONLY, max_steps=1)
+    shutil.rmtree(copy.parent / "probe-home", ignore_errors=True)
+    per_epoch, spe = probe.get("tokens_per_epoch"), probe.get("steps_per_epoch")
+    if not per_epoch or not spe:
+        raise RuntimeError(f"{doc.name}/prose_eq: the probe run recorded no tokens_per_epoch/steps_per_epoch")
+    epochs, steps = equal_compute(budget["target_tokens"], int(per_epoch), int(spe))
+    t = dlmls_train(ctx, doc, copy, home, log, seed, PROSE_ONLY, epochs=epochs, max_steps=steps)
     adapter = current_version(home, doc.dlm_id)
     qs, score_s = score_row(ctx, doc, row, adapter)
-    compute = {**budget, "epochs": epochs, "max_steps": steps, "tokens": t.get("tokens")}
-    if t.get("tokens_per_epoch") not in (None, budget["tokens_per_epoch"]):
-        say(f"{doc.split}/{doc.name}/prose_eq: {t['tokens_per_epoch']} tokens per epoch, the loop's first "
-            f"training had {budget['tokens_per_epoch']}")
-    mark_run(ctx, copy.parent, seed, {}, trains=[t], compute=compute)
+    compute = {**budget, "prose_tokens_per_epoch": per_epoch, "epochs": epochs, "max_steps": steps,
+               "tokens": t.get("tokens")}
+    mark_run(ctx, copy.parent, seed, PROSE_ONLY, trains=[t], compute=compute)
     return {"questions": qs, "steps": [t["steps"]], "trains": [t], "adapter": str(adapter),
             "compute": compute, "seconds": {"train": t["seconds"], "score": score_s}}
 

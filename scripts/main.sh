@@ -27,12 +27,41 @@ train() {
   # 5: trained, but the held-out loss got worse, so the previous version stays current.
   if [ "$rc" -ne 0 ] && [ "$rc" -ne 5 ]; then exit "$rc"; fi
 }
+current() {
+  # The current adapter version of the document (the store's pointer), e.g. v0002.
+  "$PWD/.venv/bin/python" - "$FILE" <<'PY'
+import sys
+from pathlib import Path
+from dlmls.core.document import Document
+from dlmls.store import dlm_home
+info = Document(Path(sys.argv[1]).read_text(encoding="utf-8")).model.frontmatter.info
+pointer = dlm_home() / "store" / info.dlm_id / "adapter" / "current.txt"
+print(pointer.read_text().strip().rsplit("/", 1)[-1] if pointer.is_file() else "none")
+PY
+}
+ask() {  # ask VERSION: the greedy answer of that version (or the base model) to the question
+  "$DLMLS" prompt "$FILE" "$QUESTION" --version "$1" 2>/dev/null | tr '\n' ' ' | sed 's/ *$//'
+}
 echo "== 1/4 train on the document"
 train
+FIRST="$(current)"
 echo "== 2/4 synthesize instructions (teacher: the adapter just trained), judge, accept into the file"
+BEFORE="$(mktemp)"
+cp "$FILE" "$BEFORE"
 "$DLMLS" synth instructions "$FILE" --teacher self --apply
 echo "== 3/4 retrain on the prose and the accepted pairs"
 train
+LAST="$(current)"
 echo "== 4/4 ask: $QUESTION"
-"$DLMLS" prompt "$FILE" "$QUESTION"
+A_BASE="$(ask base)"
+A_FIRST="$(ask "$FIRST")"
+A_LAST="$(ask "$LAST")"
+echo
+echo "Accepted into the document:"
+diff "$BEFORE" "$FILE" | sed -n 's/^> //p' | grep -v '^<!--' | sed 's/^/  /' || true
+rm -f "$BEFORE"
+echo
+echo "Question: $QUESTION"
+printf '  %-28s %s\n' "base model (no adapter):" "$A_BASE" "first adapter ($FIRST):" "$A_FIRST" \
+  "after the loop ($LAST):" "$A_LAST"
 echo "dlmls main: done; the document with its new pairs: $FILE"

@@ -248,8 +248,8 @@ def add_parser(sub: Any, job_arguments: Any) -> None:
     ins.add_argument("--teacher", default="self", metavar="self|hf:ID|PATH",
                      help="who writes: the document's own adapter (default), a Hugging Face id, or a directory")
     ins.add_argument("--strategy", default="extraction", choices=["extraction", "expansion", "both"])
-    ins.add_argument("--per-section", type=int, metavar="N", help="accepted pairs per prose section "
-                     "(default: two per answer span, 4–64)")
+    ins.add_argument("--per-section", type=int, metavar="N", help="suggested pairs per prose section, the "
+                     "best-ranked first (default 6; run again or ask for more to see the next ones)")
     ins.add_argument("--max-pairs", type=int, metavar="N", help="accepted pairs in all (default 96)")
     ins.add_argument("--filter", default="sway", choices=["sway", "dedup-only", "none"])
     ins.add_argument("--threshold", type=float, metavar="F",

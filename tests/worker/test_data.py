@@ -133,3 +133,24 @@ def test_examples_round_trip_through_jsonl(tmp_path):
     path.write_text(path.read_text() + "garbage\n{\"kind\": \"weird\"}\n")
     assert data.read_examples(path) == d.train
     assert data.read_examples(tmp_path / "missing.jsonl") == []
+
+
+PROSE = ("The Ebbing mill was built in 1894 by Ottilie Brane on the river Quorl. It grinds 3,200 kilograms of "
+         "oats a day, and its wheel is twelve metres across.\n\n")
+
+
+def test_prose_is_augmented_with_drafted_pairs_that_are_never_held_out_or_replayed():
+    model = doc(PROSE + pairs(12), "system_prompt: Be brief.\n")
+    (d,) = data.build(model)
+    aug = [e for e in d.train if e.origin == "augment"]
+    assert aug and all(e.kind == "chat" and e.system == "Be brief." and e.prompt.endswith("?") for e in aug)
+    assert any("1894" in e.answer and "Ebbing mill" in e.answer for e in aug)  # the fact, then its sentence
+    assert not [e for e in d.held_out if e.origin == "augment"]
+    assert d.held_out  # the document's own pairs are still held out as before
+    assert any("knowledge augmentation" in n for n in d.notes)
+    # A retrain makes them again from the prose as it is: a previous version's are not replayed.
+    (again,) = data.build(doc("Other prose entirely.\n\n" + pairs(12)), previous={None: d.train})
+    assert not [e for e in again.train if e.origin == "augment" and "Ebbing" in e.answer]
+    (plain,) = data.build(model, augment=False)
+    assert not [e for e in plain.train if e.origin == "augment"]
+    assert not any("knowledge augmentation" in n for n in plain.notes)

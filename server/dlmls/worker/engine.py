@@ -298,8 +298,8 @@ class Engine:
                              ("accepted", "accepted")):
             counts[key] = sum(c.verdict == verdict for c in cands)
         if timing.get("span_answers"):
-            notes.append(f"{timing['span_answers']} answer(s) are the span the question was drafted for: the "
-                         "teacher's own answer missed it, rambled or added facts")
+            notes.append(f"{timing['span_answers']} answer(s) are the bare span the question was drafted for: "
+                         "no sentence stating it could be cut from the prose")
         seconds = time.perf_counter() - t0
         say("save", f"{len(staged)} of {timing['generated']} candidates kept; job took {seconds:.1f}s in all")
         return protocol.SynthResult(
@@ -344,7 +344,8 @@ class Engine:
         say("data", "building training data")
         t_data = time.perf_counter()
         try:
-            per_adapter = datamod.build(model, only=options.adapters, previous=previous, seed=seed)
+            per_adapter = datamod.build(model, only=options.adapters, previous=previous, seed=seed,
+                                        augment=os.environ.get("DLMLS_AUGMENT", "1") != "0")
         except datamod.DataError as exc:
             raise JobError("invalid_document", str(exc)) from exc
         data_s = time.perf_counter() - t_data

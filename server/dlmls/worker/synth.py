@@ -334,33 +334,36 @@ def candidates_for(model: Any, tok: Any, drafted: Sequence[tuple[plan.Target, li
 
 def shape_answers(model: Any, tok: Any, candidates: Sequence[plan.Candidate], system: str | None,
                   cancelled: Callable[[], bool], on_progress: Progress, *, round_trip: bool = True) -> int:
-    """Answer every pending candidate's question briefly with its target sentence in front of the
-    teacher. Where that answer rambles, or misses the span of a drafted question, the span itself is
-    the answer; a rewritten question whose answer misses its span is "inconsistent" (with
-    `round_trip`; without, it too gets the span).
+    """Answer every pending candidate: the fact first, then the sentence that states it
+    (`plan.fact_answer`: "Twelve pennets — the brass tolk is divided into twelve pennets.").
 
-    Returns how many answers are the span.
+    A rewritten question is first answered by the teacher with its target sentence in front of it; when
+    that answer misses the span, the rewrite asks something else than its draft and is "inconsistent"
+    (with `round_trip`; without, it gets the fact answer too). Returns how many answers are the bare
+    span (a fact with no statement drafted for it).
     """
     pending = [c for c in candidates if c.verdict == "pending"]
     if not pending:
         return 0
+    rewrites = [c for c in pending if not c.drafted] if round_trip else []
     # The target sentence(s), not the whole section, in front of the teacher: measured here, the 135M
     # model given the whole section mostly repeated its first sentence whatever was asked.
     prompts = [train.render_prompt(tok, train.chat_messages(Example(
         "chat", prompt=open_book(c.target.text, c.question), answer="-", system=system)))
-        for c in pending]
+        for c in rewrites]
     got = generate(model, tok, prompts, sample=False, temperature=0.0, seed=0, max_new_tokens=plan.ANSWER_TOKENS,
-                   cancelled=cancelled, on_batch=on_progress)
-    fallback = 0
-    for c, text in zip(pending, got, strict=True):
-        answer = plan.brief_answer(plan.shape(text), c.target.span, c.target.text, c.question)
-        if answer is None and not c.drafted and round_trip:
+                   cancelled=cancelled, on_batch=on_progress) if prompts else []
+    for c, text in zip(rewrites, got, strict=True):
+        if not plan.contains_span(plan.shape(text), c.target.span):
             c.verdict = "inconsistent"
             c.answer = plan.shape(text)
+    bare = 0
+    for c in pending:
+        if c.verdict != "pending":
             continue
-        c.answer = answer or plan.span_answer(c.target.span)
-        fallback += c.answer == plan.span_answer(c.target.span)
-    return fallback
+        c.answer = plan.answer_for(c.target)
+        bare += c.answer == plan.span_answer(c.target.span)
+    return bare
 
 
 def run(model: Any, tok: Any, targets: Sequence[plan.Target], prose_of: dict[str, str], *, system: str | None,
@@ -385,7 +388,8 @@ def run(model: Any, tok: Any, targets: Sequence[plan.Target], prose_of: dict[str
     if filter != "none":
         # What the question alone gives away is filtered before answers cost generation time.
         for c in cands:
-            if c.verdict == "pending" and plan.question_artifact(c.question) is not None:
+            if c.verdict == "pending" and (plan.question_artifact(c.question) is not None
+                                           or not plan.natural(c.question)):
                 c.verdict = "artifact"
             elif c.verdict == "pending" and c.draft and not plan.faithful(c.question, c.draft):
                 c.verdict = "inconsistent"  # the rewrite asks something else than its draft

@@ -26,15 +26,14 @@ No torch here, so every decision is unit-tested without a model:
   and not DLM's "write a JSON list", which yields no parseable pair from
   this model). Drafts and rewrites are all candidates; the filters and the
   judge choose.
-- **Answer shaping** (`synth.py`): the teacher then answers each question
-  with its target sentence in front of it, in the chat format a user asks
-  in; its first sentence is the answer when it opens with the span, is
-  brief and adds no facts (`brief_answer`), else the span itself is. A rewritten
-  question whose answer misses the span is dropped (*inconsistent*: the
+- **Answers** (`fact_answer`): the fact first, then the clause that states
+  it, made from the prose ("Twelve pennets — the brass tolk is divided into
+  twelve pennets."): the first token decides a small model's answer, and a
+  sentence after it is what a user wants to read. The teacher answers each
+  rewritten question with its target sentence in front of it (`synth.py`);
+  a rewrite whose answer misses the span is dropped (*inconsistent*: the
   rewrite lost the draft's meaning — "What is saffron?" for a draft whose
-  answer is "fishing boats"); a draft, whose answer is the span by
-  construction, keeps the span. Answers are short, grounded, and phrased
-  as the adapter will be asked to answer.
+  answer is "fishing boats").
 - **Filters** (in order, each counted): parse failures and *artifacts*
   (non-questions, "the text"/"the passage", echoes of the prompt format,
   lines that would read as `### Q`/fences in a `.dlm`, answers that only
@@ -50,7 +49,10 @@ from __future__ import annotations
 
 import difflib
 import math
+import os
+import random
 import re
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -547,21 +549,23 @@ def draft_question(sentence: str, span: str, topic: str, group: str = "") -> str
 def drafts(sentence: str, span: str, topic: str, group: str = "") -> list[str]:
     """The rule-drafted wordings of a target: the draft and, where a rule applies, its fronted form
     (`fronted`); none when there is no draft."""
-    draft, front = _draft(sentence, span, topic, group)
+    draft, front, _ = _draft(sentence, span, topic, group)
     if draft is None:
         return []
     return [draft] if front in (None, draft) else [draft, front]
 
 
-def _draft(sentence: str, span: str, topic: str, group: str) -> tuple[str | None, str | None]:
-    """(the draft, its fronted wording) of `draft_question`, from one pass over the sentence."""
+def _draft(sentence: str, span: str, topic: str, group: str) -> tuple[str | None, str | None, str | None]:
+    """(the draft, its fronted wording, the fact as a statement) of `draft_question`, from one pass over
+    the sentence; the statement is the draft's clause with the span in place ("Vellmora is a
+    crescent-shaped island in the Sorrel Sea.")."""
     for quoted in (f'"{span}', f"“{span}"):
         if quoted in sentence:  # the quote marks go with the quoted span
             end = sentence.find('"' if quoted[0] == '"' else "”", sentence.index(quoted) + 1)
             span = sentence[sentence.index(quoted):end + 1] if end > 0 else span
     at = sentence.rfind(span)
     if at < 0:
-        return None, None
+        return None, None, None
     start = max(sentence.rfind(". ", 0, at), sentence.rfind("? ", 0, at), sentence.rfind("! ", 0, at))
     if start >= 0:  # an expansion target: the question is about the later sentence
         sentence, at = sentence[start + 2:], at - start - 2
@@ -575,19 +579,20 @@ def _draft(sentence: str, span: str, topic: str, group: str) -> tuple[str | None
     cut = re.search(r"(?<!\d)[,.]|[,.](?!\d)|[;:!?]|\s(and|but|which|who|where|when|while|because)\s", after)
     tail = after[:cut.start()] if cut else after
     wh = wh_phrase(span, before)
-    before = re.sub(r"\b(a|an|the)\s+$", "", before, flags=re.IGNORECASE)
+    before = re.sub(r"\b(a|an|the)\s+$", "", plain_before := before, flags=re.IGNORECASE)
+    article = plain_before[len(before):]  # "the " of "in the Sorrel Sea": the statement keeps it
     if before.rstrip().endswith(","):
         # An appositive ("A single ferry, the Marigold Dawn, ..."): ask what the noun before it is called.
         named = _RELATIVE_HEAD.search(before.rstrip().rstrip(","))
         if named and span[:1].isupper():
-            return f"What is the {named.group(1)} called?", None
+            return f"What is the {named.group(1)} called?", None, None
         thing = re.search(r"((?:[A-Z][\w'’-]*\s+){0,3}[A-Za-z][\w'’-]*),\s*$", before)
         common = thing is not None and not thing.group(1)[:1].isupper() and re.search(
             r"\b(?:a|an|the)\s+(?:\S+\s+)?$", before[:thing.start()], re.IGNORECASE) is not None
         if thing and not common and not span[:1].isupper() and thing.group(1).lower() not in _STOPWORDS:
             # a name, or a bare noun ("... discovered ferrolumine, a pale orange crystal"), not "a cheaper model"
-            return f"What is {thing.group(1)}?", None
-        return None, None
+            return f"What is {thing.group(1)}?", None, None
+        return None, None, None
     # The sentence's opening pronoun, or the whole sentence's when this is a later clause of it ("He
     # studied at ..., and in 1926 he discovered ..."), or a "he"/"she" further on with no name before it
     # ("For the discovery he received ...").
@@ -617,9 +622,11 @@ def _draft(sentence: str, span: str, topic: str, group: str) -> tuple[str | None
     text = (before + wh + tail).strip()
     text = re.sub(r"\s+", " ", text).rstrip(" ,;:")
     front = fronted(before, wh, tail)
+    said = re.sub(r"\s+", " ", before + article + span + tail).strip().rstrip(" ,;:")
+    said = said[:1].upper() + said[1:] + "."
     if len(_WORD.findall(text)) < 4 or text.lower().startswith(wh):
-        return (text[:1].upper() + text[1:] + "?" if len(_WORD.findall(text)) >= 3 else None), front
-    return text[:1].upper() + text[1:] + "?", front
+        return (text[:1].upper() + text[1:] + "?" if len(_WORD.findall(text)) >= 3 else None), front, said
+    return text[:1].upper() + text[1:] + "?", front, said
 
 
 _PREPOSITION = r"(?:in|on|at|by|from|into|with|for|to|after|during|under|over)"
@@ -674,7 +681,8 @@ def fronted(before: str, wh: str, tail: str) -> str | None:
         else:
             text = f"{prep} {wh} {verb} {subj} {mid}{tail}"  # "In what year was the island first charted?"
     else:
-        base = verb[:-2] if re.search(r"(?:sh|ch|x|ss|o)es$", verb) else verb[:-1]
+        base = (verb[:-3] + "y" if re.search(r"[^aeiou]ies$", verb)
+                else verb[:-2] if re.search(r"(?:sh|ch|x|ss|o)es$", verb) else verb[:-1])
         text = f"{prep} {wh} does {subj} {base}" + (f" {mid}" if mid else "") + tail
     text = re.sub(r"\s+", " ", text).strip()
     if len(_WORD.findall(text)) < 3:
@@ -682,51 +690,10 @@ def fronted(before: str, wh: str, tail: str) -> str | None:
     return text[:1].upper() + text[1:] + "?"
 
 
-MAX_ANSWER_WORDS = 14  # a brief answer; longer ones restate the whole sentence
-
-
 def span_answer(span: str) -> str:
     """The span as an answer on its own, verbatim as the prose spells it ("Quillhaven", "tram depot"):
     the brief answer a user of "answer briefly" wants, in the prose's own tokens."""
     return span
-
-
-def _adds_names(answer: str, question: str, span: str) -> bool:
-    """Whether an answer names something (a capitalised word after its first, or a number) that neither
-    its question nor its span does: "The highest point on Mount Teskar is indeed Mount Ombri." for
-    "The highest point is what mountain?" states a second, wrong fact beside the span."""
-    known = {w.lower() for w in _WORD.findall(question + " " + span)}
-    known |= {n.replace(",", "") for n in _NUMBER_TOKEN.findall(question + " " + span)}
-    words = _WORD.findall(answer)
-    return any((w[:1].isupper() and w.lower() not in known and w.lower() not in _STOPWORDS) for w in words[1:]) \
-        or any(n.replace(",", "") not in known for n in _NUMBER_TOKEN.findall(answer))
-
-
-def brief_answer(shaped: str, span: str, sentence: str, question: str | None = None) -> str | None:
-    """The teacher's answer when it states the span, is brief and uses only the sentence's words and
-    numbers (and, given the question, names nothing the question and span do not); the span on its own
-    when the answer rambles; None when it misses the span.
-
-    Measured on the quality documents: answers that restate the whole fact as a sentence ("The K7 sold
-    62,000 units in the first year.") taught the adapter to echo the question and then guess the fact
-    (8 of 23 held-out questions right, against 11 with brief answers).
-    """
-    if not shaped or not contains_span(shaped, span):
-        return None
-    if (len(_WORD.findall(shaped)) <= MAX_ANSWER_WORDS and not ungrounded(shaped, sentence + " " + span)
-            and (question is None or not _adds_names(shaped, question, span))
-            and (not ANSWER_FIRST or _starts_with(shaped, span))):
-        return shaped
-    return span_answer(span)
-
-
-ANSWER_FIRST = True
-"""Keep a teacher's answer only when it opens with the span ("1684, by Idris Callowen."), else the span.
-
-Measured on the quality documents: with answers that opened "The chief engineer is ..." among bare spans,
-the adapter's references had low NLL (it knew the facts: 0.3–0.4 nats/token for "Idris Callowen",
-"Velli") but its greedy answers opened like a sentence and went on to a made-up one ("The first person
-to map Vellmora was a 1984 expedition ..."): the first token decides, so every answer starts with it."""
 
 
 def _starts_with(answer: str, span: str) -> bool:
@@ -771,6 +738,20 @@ def question_artifact(question: str) -> str | None:
     if _DLM_SYNTAX.search(question):
         return "would read as .dlm syntax"
     return None
+
+
+_ASKS = re.compile(r"(?:(?:in|on|at|by|from|to|for|with|after|during|under|into|of|since|until)\s+)?"
+                   r"(?:what|which|who|whom|whose|when|where|why|how|is|are|was|were|does|do|did|can|could|should"
+                   r"|will|would|has|have|had)\b", re.IGNORECASE)
+MAX_QUESTION_WORDS = 18
+
+
+def natural(question: str) -> bool:
+    """Whether a question is asked the way a reader asks: question words (or a verb) in front, and short
+    ("How many litres does the Quorl kettle hold?"), not a sentence of the prose with its fact replaced
+    by "what" ("The Quorl kettle holds how many litres?"). Only natural questions are suggested to the
+    writer; the rest still teach the adapter through a run's knowledge augmentation."""
+    return _ASKS.match(question.strip()) is not None and len(_WORD.findall(question)) <= MAX_QUESTION_WORDS
 
 
 def artifact(question: str, answer: str) -> str | None:
@@ -869,10 +850,10 @@ def judge_score(sway: float, answerability: float) -> float:
 
 
 def grounded_by_construction(c: Candidate) -> bool:
-    """Whether a pair's question was drafted by rule from its sentence and its answer is the sentence's
-    own span, verbatim: nothing in it was written by the teacher, so the prose supports it whatever
-    the judge's likelihoods say."""
-    return c.drafted and c.answer == span_answer(c.target.span)
+    """Whether a pair's question was drafted by rule from its sentence and its answer is the fact answer
+    made from that sentence (`fact_answer`): nothing in it was written by the teacher, so the prose
+    supports it whatever the judge's likelihoods say."""
+    return c.drafted and c.answer == answer_for(c.target)
 
 
 def apply_threshold(candidates: Sequence[Candidate], threshold: float) -> None:
@@ -925,10 +906,108 @@ def select(candidates: Sequence[Candidate], per_section: int, max_pairs: int) ->
     return sorted(accepted, key=lambda c: order[id(c)])
 
 
+DEFAULT_PER_SECTION = 6
+
+
 def default_per_section(n_targets: int) -> int:
-    """Accepted pairs per section when the job does not say: two per target, at most 64 (a
-    180-word section has 40–50 targets, and a cap below that leaves facts without a pair)."""
-    return max(4, min(64, 2 * n_targets))
+    """Suggested pairs per section when the job does not say: a section's best few, which a writer reads
+    in under a minute (`--per-section` asks for more). A run's knowledge augmentation teaches the adapter
+    every fact of the prose whatever the writer accepts, so the suggestions need not cover them all."""
+    return min(DEFAULT_PER_SECTION, max(1, n_targets))
 
 
 DEFAULT_MAX_PAIRS = 96
+
+
+def statement(sentence: str, span: str, topic: str, group: str = "") -> str | None:
+    """The fact a drafted question asks for, as a short sentence that states it: the draft's clause with
+    the span in place and its pronouns resolved ("Its capital is the harbour town of Quillhaven" →
+    "Vellmora's capital is the harbour town of Quillhaven."); None where there is no draft."""
+    return _draft(sentence, span, topic, group)[2]
+
+
+def fact_answer(span: str, said: str | None) -> str:
+    """The answer a pair about `span` teaches: the fact first, then the sentence that states it ("Twelve
+    pennets — the brass tolk is divided into twelve pennets."); the statement alone when it already opens
+    with the span, the span alone when there is no statement.
+
+    Measured on the dev documents at equal training tokens: bare spans and these answers both taught the
+    adapter 10 of vellmora's 22 held-out questions, the statement alone 6 (its answers opened by echoing
+    the question and went on to a made-up fact); these read as a person's answer, not a bare span.
+    """
+    if not said:
+        return span
+    if _starts_with(said, span):
+        return said
+    first, _, rest = said.partition(" ")
+    if first.lower() in _STOPWORDS or first in ("It", "Its"):
+        first = first.lower()
+    return f"{span[:1].upper()}{span[1:]} — {first}{' ' + rest if rest else ''}"
+
+
+CUES = int(os.environ.get("DLMLS_AUG_CUES", "2"))
+"""Cue questions per fact in a run's knowledge augmentation (`DLMLS_AUG_CUES` sets it, for comparisons).
+Measured on the untuned dev documents at the same training tokens: 0 → 2 took tarrowin from 1 to 5 of 26
+held-out questions and fennifold from 2 to 3 of 28."""
+
+
+def cue_questions(said: str, span: str, n: int) -> list[str]:
+    """`n` short questions that name only a few words of the statement besides the question words
+    ("How many seconds lock etcd expires?"): a user's question shares a few words with the sentence that
+    answers it, never the whole sentence with a blank, and an adapter taught only whole-sentence cues
+    does not find the fact from a few. Training data only, never suggested (they are not English)."""
+    at = said.find(span)
+    if at < 0:
+        return []
+    wh = wh_phrase(span, said[:at])
+    # Content words with their distance from the span: the words next to a fact say which fact it is
+    # ("... a lock in etcd that expires after 45 seconds"); the statement's first name says whose.
+    found = [(m.group(), m.start()) for m in _WORD.finditer(said)
+             if not (at <= m.start() < at + len(span)) and m.group().lower() not in _STOPWORDS
+             and len(m.group()) > 1 and m.group().lower() not in wh.split()]
+    if len(found) < 2:
+        return []
+    near = sorted(found, key=lambda x: abs(x[1] - at))[:5]
+    names = [x for x in found if x[0][:1].isupper()][:1]
+    rng = random.Random(zlib.crc32(f"{said}\x00{span}".encode()))
+    out: list[str] = []
+    for _ in range(n):
+        k = min(len(near), rng.randint(2, 3))
+        picked = set(rng.sample(near, k)) | (set(names) if rng.random() < 0.7 else set())
+        q = f"{wh} {' '.join(w for w, _ in sorted(picked, key=lambda x: x[1]))}?"
+        q = q[:1].upper() + q[1:]
+        if q not in out:
+            out.append(q)
+    return out
+
+
+MAX_SENTENCE_ANSWER_WORDS = 30
+
+
+def answer_for(t: Target) -> str:
+    """The answer every pair about target `t` teaches (`fact_answer`): the fact, then its statement, or
+    the target sentence itself where no statement is drafted (an appositive: "The last keeper, Joss
+    Ferrand, left in 1962.") and it is short enough to read; the bare span only past that."""
+    said = statement(t.text, t.span, t.topic, t.group)
+    if said is None and len(_WORD.findall(t.text)) <= MAX_SENTENCE_ANSWER_WORDS and t.span in t.text:
+        said = " ".join(t.text.split())
+    return fact_answer(t.span, said)
+
+
+def drafted_pairs(section_id: str, prose: str) -> list[tuple[str, str]]:
+    """(question, answer) pairs drafted by rule from a prose section, every wording of every fact once,
+    with the same pure filters a synthesis applies to its drafts (artifacts, duplicates, ungrounded):
+    the knowledge augmentation a training run adds (see `dlmls.worker.data`)."""
+    cands = []
+    for t in targets(section_id, prose, "extraction"):
+        said = statement(t.text, t.span, t.topic, t.group)
+        answer = answer_for(t)
+        for q in drafts(t.text, t.span, t.topic, t.group):
+            cands.append(Candidate(t, q, answer, drafted=True))
+        if said:
+            cands.extend(Candidate(t, q, answer, drafted=True) for q in cue_questions(said, t.span, CUES))
+    for c in cands:
+        if artifact(c.question, c.answer) is not None or ungrounded(c.answer, prose):
+            c.verdict = "artifact"
+    mark_duplicates(cands, ())
+    return [(c.question, c.answer) for c in cands if c.verdict == "pending"]
