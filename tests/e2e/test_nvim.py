@@ -391,10 +391,10 @@ def test_cancel_stops_a_synthesis(nvim: Path, tmp_path: Path):
 REAL_MODEL_NVIM = "0.7"  # the version the embedded model's scenario runs on (see the module docstring)
 REAL_SYNTH_S = 480  # the synthesis: ~1 min on two idle cores, several when CI's cores are shared
 REAL_ID = "01KPM5CXB51GRX86Q25AKERN0A"
-# Invented facts, three sentences. The engine asks about sentences of five words or more, up to three
-# answer spans each (synth_plan.targets): here only the last, so the model writes for three spans
-# (a drafted question and two rewrites each) and the run stays short.
-REAL_PROSE = "Quillon is a village. Its bell is copper.\nThe bakery of Quillon opened in 1893."
+# Invented facts, two sentences of a few answer spans each (synth_plan.targets), so the run stays short;
+# each has a drafted question that reads as a reader asks it ("How many kilograms does the bell of
+# Quillon weigh?"), since only those and the teacher's rewrites are suggested.
+REAL_PROSE = "The bell of Quillon weighs 900 kilograms.\nThe bakery of Quillon sells rye bread."
 REAL_DOC = (f"---\ndlm_id: {REAL_ID}\ndlm_version: 15\nbase_model: smollm2-135m\n---\n\n"
             f"::prose::\n{REAL_PROSE}\n"
             "\n::instruction::\n### Q\nWhat is two plus two?\n### A\nFour.\n")

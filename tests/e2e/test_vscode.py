@@ -77,7 +77,7 @@ SYNTH_ID = "01KPM5CXB51GRX86Q25AKERN13"
 # For the real engine: a short prose section of invented facts, then an instruction section.
 SYNTH_PROSE = "Quillon is a village on Lake Arvel."
 SYNTH_DOC = (f"---\ndlm_id: {SYNTH_ID}\ndlm_version: 15\nbase_model: smollm2-135m\n---\n\n::prose::\n"
-             f"{SYNTH_PROSE} Its bell is made of copper.\nThe bakery opened in 1893.\n"
+             f"{SYNTH_PROSE} The bell of Quillon weighs 900 kilograms.\nThe bakery of Quillon sells rye bread.\n"
              "\n::instruction::\n### Q\nWhat is two plus two?\n### A\nFour.\n")
 SYNTH_SETTINGS = {"dlmls.synthesis.filter": "dedup-only", "dlmls.synthesis.perSection": 3}
 PREVIEW_MARK = "\u271a Q: "  # how the extension's previews start ("✚ Q: question  A: answer")
