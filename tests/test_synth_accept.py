@@ -390,3 +390,8 @@ def test_a_fronted_question_takes_the_verbs_base_form():
 ])
 def test_only_natural_questions_are_suggested(question, expected):
     assert plan.natural(question) is expected
+
+
+def test_a_title_before_a_name_is_not_the_fact():
+    spans = plan.spans("The Ebbing mill was built in 1894 by the engineer Ottilie Brane.")
+    assert "Ottilie Brane" in spans and "engineer" not in spans

@@ -294,8 +294,11 @@ def spans(sentence: str, *, in_order: bool = False, subjects: bool = True) -> li
             # A noun that only classifies the name or number after it ("the town of Harrowgate Falls", "a
             # factory in Lisk", "the age of 74", "a book called The Cold Light") is not the fact; the name is.
             after = toks[start + len(words):start + len(words) + 2]
-            classifier = (len(after) == 2 and after[0].lower() in ("of", "in", "called", "named")
-                          and (after[1][:1].isupper() or bool(_NUMBER.fullmatch(after[1].lower().rstrip(".,")))))
+            classifier = ((len(after) == 2 and after[0].lower() in ("of", "in", "called", "named")
+                           and (after[1][:1].isupper() or bool(_NUMBER.fullmatch(after[1].lower().rstrip(".,")))))
+                          # "the engineer Ottilie Vance": a title before the name
+                          or (len(after) >= 1 and after[0][:1].isupper() and words[-1][:1].islower()
+                              and not punct[j - 1]))
             # "while heating", "at night": circumstances, not facts anyone asks for by this word.
             circumstance = len(words) == 1 and (words[0].endswith("ing") or previous in ("at", "while"))
             if not verb and not classifier and not circumstance:
@@ -578,6 +581,10 @@ def _draft(sentence: str, span: str, topic: str, group: str) -> tuple[str | None
     before, after = sentence[:at], sentence[at + len(span):]
     cut = re.search(r"(?<!\d)[,.]|[,.](?!\d)|[;:!?]|\s(and|but|which|who|where|when|while|because)\s", after)
     tail = after[:cut.start()] if cut else after
+    # The statement keeps what is coordinated with the span ("copies the wrapped function's name and
+    # docstring onto the wrapper"): an answer that stops at "and" states half the fact.
+    stop = re.search(r"(?<!\d)[,.]|[,.](?!\d)|[;:!?]|\s(but|which|who|where|when|while|because|so)\s", after)
+    said_tail = after[:stop.start()] if stop else after
     wh = wh_phrase(span, before)
     before = re.sub(r"\b(a|an|the)\s+$", "", plain_before := before, flags=re.IGNORECASE)
     article = plain_before[len(before):]  # "the " of "in the Sorrel Sea": the statement keeps it
@@ -610,19 +617,19 @@ def _draft(sentence: str, span: str, topic: str, group: str) -> tuple[str | None
                     else r"\b(He|His|She|Her|he|his|she|her)\b")
         def name(m: re.Match[str]) -> str:
             return f"{topic}'s" if m.group(1).lower() in ("its", "his", "her") else topic
-        before, tail = re.sub(pronouns, name, before), re.sub(pronouns, name, tail)
+        before, tail, said_tail = (re.sub(pronouns, name, x) for x in (before, tail, said_tail))
     else:
         # Elsewhere a possessive refers back to the sentence's own subject ("The K7 sold ... in its first year").
-        before, tail = (re.sub(r"\b(its|his|her|their)\b", "the", x) for x in (before, tail))
+        before, tail, said_tail = (re.sub(r"\b(its|his|her|their)\b", "the", x) for x in (before, tail, said_tail))
     if group:
         possessive = group + ("'" if group.endswith("s") else "'s")
-        before, tail = (re.sub(r"\b(they|They|their|Their)\b",
-                               lambda m: possessive if m.group(1).lower() == "their" else group, x)
-                        for x in (before, tail))
+        before, tail, said_tail = (re.sub(r"\b(they|They|their|Their)\b",
+                                          lambda m: possessive if m.group(1).lower() == "their" else group, x)
+                                   for x in (before, tail, said_tail))
     text = (before + wh + tail).strip()
     text = re.sub(r"\s+", " ", text).rstrip(" ,;:")
     front = fronted(before, wh, tail)
-    said = re.sub(r"\s+", " ", before + article + span + tail).strip().rstrip(" ,;:")
+    said = re.sub(r"\s+", " ", before + article + span + said_tail).strip().rstrip(" ,;:")
     said = said[:1].upper() + said[1:] + "."
     if len(_WORD.findall(text)) < 4 or text.lower().startswith(wh):
         return (text[:1].upper() + text[1:] + "?" if len(_WORD.findall(text)) >= 3 else None), front, said
