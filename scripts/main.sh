@@ -33,10 +33,10 @@ current() {
 import sys
 from pathlib import Path
 from dlmls.core.document import Document
-from dlmls.store import dlm_home
+from dlmls.store import current_version
 info = Document(Path(sys.argv[1]).read_text(encoding="utf-8")).model.frontmatter.info
-pointer = dlm_home() / "store" / info.dlm_id / "adapter" / "current.txt"
-print(pointer.read_text().strip().rsplit("/", 1)[-1] if pointer.is_file() else "none")
+version = current_version(info.dlm_id).version
+print(version.name if version is not None else "none")
 PY
 }
 ask() {  # ask VERSION: the greedy answer of that version (or the base model) to the question

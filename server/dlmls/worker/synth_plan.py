@@ -48,6 +48,7 @@ No torch here, so every decision is unit-tested without a model:
 from __future__ import annotations
 
 import difflib
+import functools
 import math
 import os
 import random
@@ -558,10 +559,12 @@ def drafts(sentence: str, span: str, topic: str, group: str = "") -> list[str]:
     return [draft] if front in (None, draft) else [draft, front]
 
 
+@functools.lru_cache(maxsize=4096)
 def _draft(sentence: str, span: str, topic: str, group: str) -> tuple[str | None, str | None, str | None]:
     """(the draft, its fronted wording, the fact as a statement) of `draft_question`, from one pass over
     the sentence; the statement is the draft's clause with the span in place ("Vellmora is a
-    crescent-shaped island in the Sorrel Sea.")."""
+    crescent-shaped island in the Sorrel Sea."). Cached: `drafts`, `statement` and `answer_for` each ask
+    for a target's pass, and the judge's `grounded_by_construction` asks again per candidate."""
     for quoted in (f'"{span}', f"“{span}"):
         if quoted in sentence:  # the quote marks go with the quoted span
             end = sentence.find('"' if quoted[0] == '"' else "”", sentence.index(quoted) + 1)
