@@ -444,12 +444,14 @@ def mark_run(ctx: Ctx, d: Path, seed: int | None, env: dict[str, str], **extra: 
 
 
 def current_version(home: Path, dlm_id: str) -> Path:
-    store = home / "store" / dlm_id
-    pointer = (store / "adapter" / "current.txt").read_text().strip()
-    v = store / pointer
-    if not (v / "adapter_config.json").is_file():
-        raise RuntimeError(f"{store}: current.txt names {pointer!r}, which is not a PEFT adapter directory")
-    return v
+    """The directory of the document's current adapter version (the store's own reading of current.txt)."""
+    from dlmls.store import current_version as store_current
+
+    cur = store_current(dlm_id, home)
+    if cur.version is None or not (cur.version.path / "adapter_config.json").is_file():
+        raise RuntimeError(f"{home / 'store' / dlm_id}: no current PEFT adapter version "
+                           f"(current.txt: {cur.pointer!r}{'; ' + cur.problem if cur.problem else ''})")
+    return cur.version.path
 
 
 def version_meta(home: Path, dlm_id: str, version: str | None) -> dict[str, Any]:
