@@ -129,6 +129,7 @@ class AdapterData:
             "held_out": len(self.held_out),
             "text": sum(e.kind == "text" for e in self.train),
             "chat": sum(e.kind == "chat" for e in self.train),
+            "augmented": sum(e.origin == "augment" for e in self.train),
             "replayed": self.replayed,
         }
 
