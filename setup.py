@@ -16,6 +16,7 @@ setup(
     package_data={
         "tree_sitter_dlm": ["py.typed", "queries/*.scm"],
         "dlmls": ["py.typed", "data/*", "core/*.tsv"],  # core/base_models.tsv: the base-model registry
+        "dlmls.templates": ["*.dlm", "*.meta.yaml", "NOTICE.md"],  # the starter templates of `dlmls init`
     },
     ext_modules=[
         Extension(

@@ -201,12 +201,19 @@ def test_synthesis_progress_and_counts_text():
 
 def test_progress_view_one_line_per_stage_change_when_plain_one_redrawn_line_on_a_tty():
     plain = io.StringIO()
-    view = cli.ProgressView(plain, tty=False)
+    now = [100.0]  # the view's clock, in seconds: the same stage is printed again after PLAIN_INTERVAL (5 s)
+    view = cli.ProgressView(plain, tty=False, clock=lambda: now[0])
     for n in range(1, 5):
         view.update(progress("synth", f"{n * 10}/40 candidates", n * 10, 40))
+        now[0] += 1.0
     view.update(progress("judge", "judging 8 candidate(s)", 0, 24))
+    now[0] += 4.5  # the same stage within 5 s: no line
+    view.update(progress("judge", "judging 8 candidate(s)", 6, 24))
+    now[0] += 0.5  # 5 s after the last line: a line again
+    view.update(progress("judge", "judging 8 candidate(s)", 12, 24))
     assert plain.getvalue().splitlines() == ["synth: 10/40 candidates", "synth: 40/40 candidates",
-                                             "judge: judging 8 candidate(s) · 0/24"]
+                                             "judge: judging 8 candidate(s) · 0/24",
+                                             "judge: judging 8 candidate(s) · 12/24"]
     tty = io.StringIO()
     view = cli.ProgressView(tty, tty=True)
     view.update(progress("synth", "10/40 candidates", 10, 40))

@@ -142,13 +142,20 @@ def test_ctrl_c_cancels_the_job_and_leaves_the_store_alone(doc, tmp_path: Path):
 
 def test_the_terminal_view_redraws_one_line_with_a_bar():
     stream = io.StringIO()
-    view = cli.ProgressView(stream, tty=True)
+    now = [100.0]  # the view's clock, in seconds: a redraw at most every TTY_INTERVAL (0.1 s)
+    view = cli.ProgressView(stream, tty=True, clock=lambda: now[0])
     view.update(protocol.Progress(job=1, stage="train", step=12, total=40, loss=1.934, tokens_per_s=140.2,
                                   eta_s=32))
     assert stream.getvalue() == ("\r\x1b[K   train [######--------------] step 12/40 · loss 1.93 · 140 tok/s · "
                                  "ETA 0:32")
+    now[0] += 0.09
     view.update(protocol.Progress(job=1, stage="train", step=13, total=40))  # within 0.1 s: skipped
     assert "13/40" not in stream.getvalue()
+    now[0] += 0.02
+    view.update(protocol.Progress(job=1, stage="train", step=14, total=40))  # 0.11 s after the last draw
+    assert stream.getvalue().endswith("\r\x1b[K   train [#######-------------] step 14/40")
+    view.update(protocol.Progress(job=1, stage="train", step=40, total=40))  # the last step: always drawn
+    assert stream.getvalue().endswith("step 40/40")
     view.note("cancelling")
     assert stream.getvalue().endswith("\r\x1b[Kcancelling\n")
 

@@ -76,8 +76,13 @@ def test_conformance(case: Path):
         paths = {(p.data or {}).get("path") for p in errors}
         for loc in locs:
             assert loc in paths, f"no problem for {loc!r}; have {sorted(map(str, paths))}"
+        # ...and every one lies in the frontmatter: from the opening `---` (a missing key sits there)
+        # to the closing one, a range that does not run backwards.
+        closing = len((model.frontmatter.yaml_text or "").splitlines()) + 1
         for p in errors:
-            assert p.range.start_line >= 0
+            r = p.range
+            assert 0 <= r.start_line <= r.end_line <= closing, (p.code, str(r), p.message)
+            assert (r.start_line, r.start_col) <= (r.end_line, r.end_col), (p.code, str(r))
         return
     if kind == "FenceError" and "marker" in message:
         # DLM puts marker errors on the fence line; ours sit on the marker attribute.

@@ -1,11 +1,20 @@
-"""Accepting suggestions (core.accept), the suggestions sidecar, and the synthesis filters (no torch)."""
+"""Accepting suggestions (core.accept), the suggestions sidecar, and the synthesis rules (no torch).
+
+Every sentence below is this file's own, invented for the rule it checks (Tennick Forge, Corrandale,
+Ismay Quaile, ...), and the properties at the end run the rules over arbitrary prose. None comes from
+the quality benchmark's documents (`benchmarks/quality/`): a unit test that pins an evaluation
+document's sentences lets the rules be tuned to that document, and the benchmark then measures the
+tuning instead of the rules.
+"""
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from dlmls import suggestions as sugmod
 from dlmls.core import accept
@@ -94,107 +103,111 @@ def test_suggestions_sidecar_round_trip(tmp_path: Path):
 
 
 def test_sentences_skip_code_headings_and_fragments():
-    prose = "# Title\n\nThe island lies north of Grell. Its town, Esk, was founded in 1742.\n\n```\ncode = 1\n```\nToo short.\n"
-    assert plan.sentences(prose) == ["The island lies north of Grell.", "Its town, Esk, was founded in 1742."]
+    prose = ("# Title\n\nThe valley lies south of Brinmoor. Its village, Oakhollow, was settled in 1688.\n\n"
+             "```\ncode = 1\n```\nToo short.\n")
+    assert plan.sentences(prose) == ["The valley lies south of Brinmoor.",
+                                     "Its village, Oakhollow, was settled in 1688."]
     ts = plan.targets("0" * 16, prose, "both")
     assert {t.strategy for t in ts} == {"extraction", "expansion"}
-    assert {"Grell", "1742", "Esk"} <= {t.span for t in ts if t.strategy == "extraction"}
+    assert {"Brinmoor", "1688", "Oakhollow"} <= {t.span for t in ts if t.strategy == "extraction"}
     assert all(t.span in t.text for t in ts)
 
 
 def test_a_year_that_opens_a_line_is_not_a_list_marker():
-    prose = "The kettle was launched in October\n2017. It holds 1.4 litres of water.\n\n1. First item of a list here.\n"
-    assert plan.sentences(prose) == ["The kettle was launched in October 2017.", "It holds 1.4 litres of water.",
+    prose = "The bridge was opened in September\n1823. It spans 64 metres of river.\n\n1. First item of a list here.\n"
+    assert plan.sentences(prose) == ["The bridge was opened in September 1823.", "It spans 64 metres of river.",
                                      "First item of a list here."]
 
 
 @pytest.mark.parametrize(("sentence", "expected"), [
-    ("Its logo is a copper-coloured owl, and its slogan is \"Quiet water, loud tea.\"",
-     ["Quiet water, loud tea", "copper-coloured owl"]),
-    ("The highest point is Mount Teskar, an extinct volcano 1,212 metres tall.",
-     ["1,212 metres", "Mount Teskar", "extinct volcano"]),
-    ("It glows violet when cooled below minus 40 degrees Celsius.", ["minus 40 degrees Celsius", "violet"]),
-    ("Every year on 9 March they celebrate Lantern Tide.", ["9 March", "Lantern Tide"]),
-    ("He studied at the University of Amberwyck in October 2017.", ["October 2017", "University of Amberwyck"]),
+    ("Its mascot is a silver-grey hare, and its motto is \"Slow wheels, long roads.\"",
+     ["Slow wheels, long roads", "silver-grey hare"]),
+    ("The deepest point is Lake Odrun, a glacial basin 318 metres deep.",
+     ["318 metres", "Lake Odrun", "glacial basin"]),
+    ("It turns amber when chilled below minus 12 degrees Celsius.", ["minus 12 degrees Celsius", "amber"]),
+    ("Each spring on 14 May the villagers hold Candle Feast.", ["14 May", "Candle Feast"]),
+    ("She trained at the College of Wistran in June 1998.", ["June 1998", "College of Wistran"]),
 ])
 def test_answer_spans(sentence, expected):
     assert plan.spans(sentence)[:len(expected)] == expected
 
 
 def test_antecedents_and_drafted_questions():
-    sents = ["Orvane Labs is a small appliance maker in Harrowgate Falls.", "Its flagship product is the Pellucid K7.",
-             "It holds 1.4 litres of water.", "Tamsin Reyes founded it in 2009.", "She holds eleven patents."]
-    assert plan.antecedents(sents, "Orvane") == ["Orvane", "Orvane Labs", "Pellucid K7", "Pellucid K7",
-                                                  "Tamsin Reyes"]
-    assert plan.draft_question(sents[2], "1.4 litres", "Pellucid K7") == "Pellucid K7 holds how many litres of water?"
-    assert plan.draft_question(sents[1], "Pellucid K7", "Orvane Labs") == "Orvane Labs's flagship product is what?"
-    assert plan.draft_question("The island lies in the Sorrel Sea, far north.", "Sorrel Sea", "") == \
-        "The island lies in what sea?"
-    assert plan.draft_question("It was charted in 1684 by Idris Callowen.", "1684", "Vellmora") == \
-        "Vellmora was charted in what year by Idris Callowen?"
-    assert plan.draft_question("It was charted in 1684 by Idris Callowen.", "Idris Callowen", "Vellmora") == \
-        "Vellmora was charted in 1684 by who?"
-    assert plan.draft_question("No such span here.", "Esk", "") is None
-    assert plan.draft_question("He found it by accident while cleaning a still.", "accident", "Halvard Ossery") \
-        == "Halvard Ossery found it by what?"  # "it" is not the person (the draft is then dropped)
+    sents = ["Tennick Forge is a small tool maker in Marlow Cross.", "Its best seller is the Corvex R4.",
+             "It carries 12 metres of cord.", "Wim Osterhagen designed it in 2011.", "He holds nine patents."]
+    assert plan.antecedents(sents, "Tennick") == ["Tennick", "Tennick Forge", "Corvex R4", "Corvex R4",
+                                                   "Wim Osterhagen"]
+    assert plan.draft_question(sents[2], "12 metres", "Corvex R4") == "Corvex R4 carries how many metres of cord?"
+    assert plan.draft_question(sents[1], "Corvex R4", "Tennick Forge") == "Tennick Forge's best seller is what?"
+    assert plan.draft_question("The town stands on the River Maddle, near the coast.", "River Maddle", "") == \
+        "The town stands on what river?"
+    assert plan.draft_question("It was surveyed in 1752 by Anneke Dross.", "1752", "Marlow Cross") == \
+        "Marlow Cross was surveyed in what year by Anneke Dross?"
+    assert plan.draft_question("It was surveyed in 1752 by Anneke Dross.", "Anneke Dross", "Marlow Cross") == \
+        "Marlow Cross was surveyed in 1752 by who?"
+    assert plan.draft_question("Nothing to ask about here.", "Brinmoor", "") is None
+    assert plan.draft_question("She spotted it by chance while sorting old maps.", "chance", "Anneke Dross") \
+        == "Anneke Dross spotted it by what?"  # "it" is not the person (the draft is then dropped)
     # A thousands comma is not a clause boundary.
-    assert plan.draft_question("It is an extinct volcano 1,212 metres tall, with a lake.", "extinct volcano",
-                               "Mount Teskar") == "Mount Teskar is what 1,212 metres tall?"
+    assert plan.draft_question("It was rebuilt in 1876 at a cost of 4,500 pounds, after a fire.", "1876",
+                               "Pellow Hall") == "Pellow Hall was rebuilt in what year at a cost of 4,500 pounds?"
 
 
 def test_round_trip_and_answer_shaping():
-    assert plan.contains_span("It is 1,212 m tall.", "1212 metres")  # a number's unit may be left out
-    assert plan.contains_span("The capital is Quillhaven.", "Quillhaven")
-    assert not plan.contains_span("The capital is Estrebel.", "Quillhaven")
-    assert plan.shape("The answer is: Quillhaven.\nMore text") == "Quillhaven."
-    assert plan.shape("Mount Teskar is an extinct volcano, which is") == "Mount Teskar is an extinct volcano."
-    assert plan.shape("Quillhaven. It lies on the eastern shore.") == "Quillhaven."
+    assert plan.contains_span("It is 3,075 m long.", "3075 metres")  # a number's unit may be left out
+    assert plan.contains_span("The county town is Pellow.", "Pellow")
+    assert not plan.contains_span("The county town is Stanmere.", "Pellow")
+    assert plan.shape("The answer is: Pellow.\nMore text") == "Pellow."
+    assert plan.shape("Carn Dubh is a granite dome, which is") == "Carn Dubh is a granite dome."
+    assert plan.shape("Pellow. It lies on the west bank.") == "Pellow."
 
 
 def test_a_lone_word_before_its_object_is_a_verb_not_an_answer():
-    assert "sold" not in plan.spans("The K7 sold 62,000 units in its first year.")
-    assert not [x for x in plan.spans("The island won the regatta twice.") if x.endswith("won")]
+    got = plan.spans("The Corvex R4 took 48,500 orders in its first month.")
+    assert "48,500 orders" in got and "took" not in got
+    got = plan.spans("The choir won the county shield.")
+    assert "county shield" in got and not [x for x in got if x.endswith("won")]
 
 
 def test_later_clauses_are_drafted_on_their_own_with_their_pronouns_resolved():
-    sents = ["The islanders speak Velli, and they pay with the brass tolk, which is divided into twelve pennets.",
-             "The island flag shows a silver heron.", "Every year on 9 March they celebrate Lantern Tide.",
-             "The island was first charted in 1684."]
+    sents = ["The miners speak Corrish, and they trade with the iron groat, which is split into nine bits.",
+             "The valley banner shows a black stag.", "Each autumn they light the Ember Fires on 21 October.",
+             "The valley was first mapped in 1790."]
     groups = plan.plural_subjects(sents)
-    assert groups == ["the islanders"] * 4  # "The island was" is no plural subject
-    assert plan.clauses(sents[0]) == ["The islanders speak Velli", "they pay with the brass tolk",
-                                      "is divided into twelve pennets."]
-    assert plan.draft_question(sents[0], "Velli", "Vellmora", groups[0]) == "The islanders speak what?"
-    assert plan.draft_question(sents[0], "brass tolk", "Vellmora", groups[0]) == "The islanders pay with what?"
-    assert plan.draft_question(sents[0], "twelve pennets", "Vellmora", groups[0]) == \
-        "The brass tolk is divided into how many pennets?"
-    assert plan.draft_question(sents[2], "9 March", "Vellmora", groups[2]) == \
-        "Every year on what date the islanders celebrate Lantern Tide?"
+    assert groups == ["the miners"] * 4  # "The valley was" is no plural subject
+    assert plan.clauses(sents[0]) == ["The miners speak Corrish", "they trade with the iron groat",
+                                      "is split into nine bits."]
+    assert plan.draft_question(sents[0], "Corrish", "Corrandale", groups[0]) == "The miners speak what?"
+    assert plan.draft_question(sents[0], "iron groat", "Corrandale", groups[0]) == "The miners trade with what?"
+    assert plan.draft_question(sents[0], "nine bits", "Corrandale", groups[0]) == \
+        "The iron groat is split into how many bits?"
+    assert plan.draft_question(sents[2], "21 October", "Corrandale", groups[2]) == \
+        "Each autumn the miners light the Ember Fires on what date?"
     # Without a group to stand for "they" the draft keeps it (and the artifact filter drops it).
-    assert "they" in plan.draft_question(sents[2], "Lantern Tide", "Vellmora")
+    assert "they" in plan.draft_question(sents[2], "Ember Fires", "Corrandale")
     # "its" after a semicolon is the sentence's own subject, not the previous sentence's topic.
-    sentence = "Vellmora's main export is a blue salt; its second is cloudberry wine."
-    assert plan.draft_question(sentence, "cloudberry wine", "Lantern Tide") == "Vellmora's second is what?"
+    sentence = "Corrandale's chief crop is a pale barley; its main export is hill flax."
+    assert plan.draft_question(sentence, "hill flax", "Ember Fires") == "Corrandale's main export is what?"
     # Every clause gets spans of its own.
     ts = plan.targets("0" * 16, sentence, "extraction")
-    assert {"blue salt", "cloudberry wine"} <= {t.span for t in ts}
+    assert {"pale barley", "hill flax"} <= {t.span for t in ts}
 
 
 @pytest.mark.parametrize(("sentence", "span", "topic", "expected"), [
-    ("The island was first charted in 1684 by Idris Callowen.", "1684", "",
-     "In what year was the island first charted by Idris Callowen?"),
-    ("It holds 1.4 litres of water.", "1.4 litres", "Pellucid K7", "How many litres of water does Pellucid K7 hold?"),
-    ("The company employs 214 people.", "214 people", "", "How many people does the company employ?"),
-    ("Its capital is the harbour town of Quillhaven on the eastern shore.", "Quillhaven", "Vellmora",
-     "What is Vellmora's capital?"),
-    ("The chief engineer is Priya Vantongeren.", "Priya Vantongeren", "", "Who is the chief engineer?"),
-    ("Ferrolumine melts at 612 degrees Celsius.", "612 degrees Celsius", "",
-     "At how many degrees Celsius does Ferrolumine melt?"),
+    ("The bridge was first opened in 1823 by Cosmo Pritchard.", "1823", "",
+     "In what year was the bridge first opened by Cosmo Pritchard?"),
+    ("It carries 12 metres of cord.", "12 metres", "Corvex R4", "How many metres of cord does Corvex R4 carry?"),
+    ("The workshop trains 38 apprentices.", "38 apprentices", "", "How many apprentices does the workshop train?"),
+    ("Its county seat is the market town of Pellow on the west bank.", "Pellow", "Corrandale",
+     "What is Corrandale's county seat?"),
+    ("The museum director is Oskar Lindqvist.", "Oskar Lindqvist", "", "Who is the museum director?"),
+    ("The glaze fuses at 1,180 degrees Celsius.", "1,180 degrees Celsius", "",
+     "At how many degrees Celsius does the glaze fuse?"),
     # No rule: the tail belongs to the answer, a relative clause, a verb with no -s, an object after a noun.
-    ("Vellmora is a crescent-shaped island in the Sorrel Sea.", "crescent-shaped island", "", None),
-    ("Orvane Labs is a maker founded in 2009 by Tamsin Reyes.", "Tamsin Reyes", "", None),
-    ("The islanders speak Velli.", "Velli", "", None),
-    ("The island was charted in 1684 by the navigator Idris Callowen.", "Idris Callowen", "", None),
+    ("Corrandale is a horseshoe-shaped valley in the Pennick Hills.", "horseshoe-shaped valley", "", None),
+    ("Tennick Forge is a workshop founded in 1998 by Wim Osterhagen.", "Wim Osterhagen", "", None),
+    ("The miners speak Corrish.", "Corrish", "", None),
+    ("The bridge was opened in 1823 by the mayor Cosmo Pritchard.", "Cosmo Pritchard", "", None),
 ])
 def test_fronted_drafts(sentence, span, topic, expected):
     got = plan.drafts(sentence, span, topic)
@@ -203,32 +216,32 @@ def test_fronted_drafts(sentence, span, topic, expected):
 
 
 def test_a_name_in_apposition_is_asked_for_by_what_it_names():
-    sentence = "A single ferry, the Marigold Dawn, links Quillhaven to Estrebel."
-    assert plan.draft_question(sentence, "Marigold Dawn", "Vellmora") == "What is the single ferry called?"
-    assert plan.draft_question("A cheaper model, a small one, holds 0.8 litres.", "small one", "") is None
+    sentence = "A lone tugboat, the Hardy Petrel, tows barges from Pellow to Stanmere."
+    assert plan.draft_question(sentence, "Hardy Petrel", "Corrandale") == "What is the lone tugboat called?"
+    assert plan.draft_question("A lighter frame, a steel one, weighs 2.1 kilograms.", "steel one", "") is None
 
 
 def test_verbs_and_measures_are_not_answer_spans():
-    assert "pay" not in plan.spans("The islanders speak Velli, and they pay with the brass tolk.")
-    assert "long" not in plan.spans("Vellmora is about 41 kilometres long, with 8,300 inhabitants.")
-    assert "plum-coloured field" in plan.spans("The flag shows a silver heron on a plum-coloured field.")
+    assert "trade" not in plan.spans("The miners speak Corrish, and they trade with the iron groat.")
+    assert "long" not in plan.spans("The canal is about 27 miles long, with 14 locks.")
+    assert "moss-green ground" in plan.spans("The banner shows a black stag on a moss-green ground.")
 
 
 def test_a_fact_answer_opens_with_the_fact_then_states_it():
-    sentence = "The Brellin ferry crosses to Hask Island in forty minutes."
-    said = plan.statement(sentence, "forty minutes", "Brellin")
-    assert said == "The Brellin ferry crosses to Hask Island in forty minutes."
-    assert plan.fact_answer("forty minutes", said) == \
-        "Forty minutes — the Brellin ferry crosses to Hask Island in forty minutes."
+    sentence = "The Pellow tram climbs to Stanmere Heath in eighteen minutes."
+    said = plan.statement(sentence, "eighteen minutes", "Pellow")
+    assert said == "The Pellow tram climbs to Stanmere Heath in eighteen minutes."
+    assert plan.fact_answer("eighteen minutes", said) == \
+        "Eighteen minutes — the Pellow tram climbs to Stanmere Heath in eighteen minutes."
     # A statement that opens with its span is the answer as it is; no statement: the span alone.
-    assert plan.fact_answer("Ottilie Brane", "Ottilie Brane built the mill.") == "Ottilie Brane built the mill."
+    assert plan.fact_answer("Hesper Vane", "Hesper Vane built the weir.") == "Hesper Vane built the weir."
     assert plan.fact_answer("1931", None) == "1931"
 
 
 def test_a_statement_resolves_the_pronoun_its_draft_resolves():
-    sents = ["Harrowby is a hill town in the Cauldmoor.", "Its market is held on Thursdays."]
-    assert plan.draft_question(sents[1], "Thursdays", "Harrowby") == "Harrowby's market is held on what?"
-    assert plan.statement(sents[1], "Thursdays", "Harrowby") == "Harrowby's market is held on Thursdays."
+    sents = ["Stanmere is a hill town in the Pennick Hills.", "Its market opens on Saturdays."]
+    assert plan.draft_question(sents[1], "Saturdays", "Stanmere") == "Stanmere's market opens on what?"
+    assert plan.statement(sents[1], "Saturdays", "Stanmere") == "Stanmere's market opens on Saturdays."
 
 
 @pytest.mark.parametrize(("generated", "expected"), [
@@ -254,31 +267,36 @@ def test_artifacts(q, a, why):
 
 
 def test_grounding_and_duplicates():
-    prose = "Its only town, Esk, was founded in 1742 by the fisherman Oda Tamsin."
-    assert not plan.ungrounded("Esk was founded in 1742.", prose)
-    assert plan.ungrounded("Esk was founded in 1811.", prose)  # a number the prose does not have
-    assert plan.ungrounded("The crossing takes 2.5 hours.", prose)  # even a short one
-    assert plan.ungrounded_question("Which town was founded in 1811?", prose)
-    assert not plan.ungrounded_question("Which town was founded in 1742?", prose)
+    prose = "Its only village, Oakhollow, was settled in 1688 by the shepherd Bryn Aldous."
+    assert not plan.ungrounded("Oakhollow was settled in 1688.", prose)
+    assert plan.ungrounded("Oakhollow was settled in 1702.", prose)  # a number the prose does not have
+    assert plan.ungrounded("The walk takes 2.5 hours.", prose)  # even a short one
+    assert plan.ungrounded_question("Which village was settled in 1702?", prose)
+    assert not plan.ungrounded_question("Which village was settled in 1688?", prose)
     assert plan.ungrounded_question("What happened on what day?", prose)  # nothing of the prose at all
-    assert plan.ungrounded_question("Which harbour town did the fisherman sail from?", prose)  # 2 of 4 new
-    assert not plan.ungrounded_question("Which fisherman started the town of Esk?", prose)  # 1 of 4 new
-    assert plan.ungrounded("Esk is a village in Denmark on Bora Bora.", prose)
+    assert plan.ungrounded_question("Which upland village did the shepherd leave from?", prose)  # 2 of 4 new
+    assert not plan.ungrounded_question("Which shepherd started the village of Oakhollow?", prose)  # 1 of 4 new
+    assert plan.ungrounded("Oakhollow is a hamlet in Denmark on Bora Bora.", prose)
     t = plan.Target("0" * 16, "extraction", prose, 0)
-    cands = [plan.Candidate(t, "When was Esk founded?", "In 1742."), plan.Candidate(t, "When was Esk  founded ?", "1742."),
-             plan.Candidate(t, "Who founded Esk?", "Oda Tamsin.")]
-    plan.mark_duplicates(cands, existing=[("Who founded Esk?", "Oda Tamsin")])
+    cands = [plan.Candidate(t, "When was Oakhollow settled?", "In 1688."),
+             plan.Candidate(t, "When was Oakhollow  settled ?", "1688."),
+             plan.Candidate(t, "Who settled Oakhollow?", "Bryn Aldous.")]
+    plan.mark_duplicates(cands, existing=[("Who settled Oakhollow?", "Bryn Aldous")])
     assert [c.verdict for c in cands] == ["pending", "duplicate", "duplicate"]
     # Near-identical drafts of one sentence that ask for different spans are not duplicates.
-    sentence = "A single ferry links Quillhaven to the port of Estrebel in six hours."
-    ta = plan.Target("0" * 16, "extraction", sentence, 0, "Estrebel")
-    tb = plan.Target("0" * 16, "extraction", sentence, 1, "six hours")
-    tc = plan.Target("0" * 16, "extraction", sentence, 2, "six hours")
-    cands = [plan.Candidate(ta, "A single ferry links Quillhaven to the port of what in six hours?", ""),
-             plan.Candidate(tb, "A single ferry links Quillhaven to the port of Estrebel in how many hours?", ""),
-             plan.Candidate(tc, "A single ferry links Quillhaven to the port of Estrebel in how many hours ?", ""),
-             plan.Candidate(tb, "A single ferry links Quillhaven to the port of Estrebel in how many hour?", "")]
-    plan.mark_duplicates(cands, existing=[("A ferry links Quillhaven to the port of what in six hours?", "Estrebel.")])
+    sentence = "A lone tugboat tows barges from Pellow to the wharf of Stanmere in three hours."
+    ta = plan.Target("0" * 16, "extraction", sentence, 0, "Stanmere")
+    tb = plan.Target("0" * 16, "extraction", sentence, 1, "three hours")
+    tc = plan.Target("0" * 16, "extraction", sentence, 2, "three hours")
+    asks_where = plan.draft_question(sentence, "Stanmere", "")
+    asks_how_long = plan.draft_question(sentence, "three hours", "")
+    assert asks_where == "A lone tugboat tows barges from Pellow to the wharf of what in three hours?"
+    assert asks_how_long == "A lone tugboat tows barges from Pellow to the wharf of Stanmere in how many hours?"
+    cands = [plan.Candidate(ta, asks_where, ""), plan.Candidate(tb, asks_how_long, ""),
+             plan.Candidate(tc, asks_how_long.replace("?", " ?"), ""),
+             plan.Candidate(tb, asks_how_long.replace("hours?", "hour?"), "")]
+    plan.mark_duplicates(cands, existing=[("A tugboat tows barges from Pellow to the wharf of what in three hours?",
+                                           "Stanmere.")])
     assert [c.verdict for c in cands] == ["duplicate", "pending", "duplicate", "duplicate"]
 
 
@@ -307,11 +325,12 @@ def test_a_cap_takes_every_fact_once_before_any_fact_twice():
 
 
 def test_a_pair_grounded_by_construction_is_not_held_to_the_sway_threshold():
-    t = plan.Target("a" * 16, "extraction", "The Quorl kettle holds 1.4 litres.", 0, "1.4 litres", "Quorl")
-    made = plan.fact_answer("1.4 litres", plan.statement(t.text, t.span, t.topic))
-    drafted = plan.Candidate(t, "How many litres does the Quorl kettle hold?", made, drafted=True)
-    shaped = plan.Candidate(t, "How many litres does the Quorl kettle hold?", "It holds 1.4 litres.", drafted=True)
-    rewrite = plan.Candidate(t, "What is the Quorl kettle's size?", made)
+    t = plan.Target("a" * 16, "extraction", "The Brask barrel holds 220 litres.", 0, "220 litres", "Brask")
+    made = plan.fact_answer("220 litres", plan.statement(t.text, t.span, t.topic))
+    assert made == plan.answer_for(t) == "220 litres — the Brask barrel holds 220 litres."
+    drafted = plan.Candidate(t, "How many litres does the Brask barrel hold?", made, drafted=True)
+    shaped = plan.Candidate(t, "How many litres does the Brask barrel hold?", "It holds 220 litres.", drafted=True)
+    rewrite = plan.Candidate(t, "What is the Brask barrel's size?", made)
     vague = plan.Candidate(t, "How many litres?", made, drafted=True)  # answerability is not asked of it
     for c in (drafted, shaped, rewrite):
         c.sway, c.answerability = 0.1, 1.0
@@ -322,40 +341,44 @@ def test_a_pair_grounded_by_construction_is_not_held_to_the_sway_threshold():
 
 
 def test_a_who_clause_gets_the_name_it_describes_as_its_subject():
-    sentence = "The chief engineer is Priya Vantongeren, who holds eleven patents, among them one for a whistle."
-    assert plan.draft_question(sentence, "eleven patents", "Orvane") == "Priya Vantongeren holds how many patents?"
-    assert plan.drafts(sentence, "eleven patents", "Orvane")[1] == "How many patents does Priya Vantongeren hold?"
+    sentence = "The museum director is Oskar Lindqvist, who keeps three greyhounds, among them one called Pip."
+    assert plan.draft_question(sentence, "three greyhounds", "Corrandale") == \
+        "Oskar Lindqvist keeps how many greyhounds?"
+    assert plan.drafts(sentence, "three greyhounds", "Corrandale")[1] == \
+        "How many greyhounds does Oskar Lindqvist keep?"
 
 
 def test_pronouns_of_later_clauses_and_bare_appositives():
-    sentence = ("He studied at Amberwyck, and in 1926 he discovered ferrolumine, a pale orange crystal that "
-                "glows violet.")
-    assert "ferrolumine" in plan.spans(sentence)  # a comma after it: no verb before an object
-    assert plan.draft_question(sentence, "1926", "Halvard Ossery") == \
-        "In what year Halvard Ossery discovered ferrolumine?"
-    assert plan.draft_question(sentence, "pale orange crystal", "Halvard Ossery") == "What is ferrolumine?"
-    assert plan.draft_question("For the discovery he received the Brightwater Medal in 1931.", "1931", "Ossery") \
-        == "For the discovery Ossery received the Brightwater Medal in what year?"
-    assert plan.draft_question("The highest point is Mount Teskar, an extinct volcano.", "extinct volcano", "") \
-        == "What is Mount Teskar?"
+    sentence = "She taught at Pellow, and in 1904 she described greywort, a dark green lichen that smells of smoke."
+    assert "greywort" in plan.spans(sentence)  # a comma after it: no verb before an object
+    # The later clause opens with "in 1904", not a pronoun: its "she" is the sentence's opening "She".
+    assert plan.draft_question(sentence, "greywort", "Ismay Quaile") == "In 1904 Ismay Quaile described what?"
+    assert plan.statement(sentence, "greywort", "Ismay Quaile") == "In 1904 Ismay Quaile described greywort."
+    assert plan.draft_question(sentence, "dark green lichen", "Ismay Quaile") == "What is greywort?"
+    assert plan.draft_question("She taught at Pellow, and she described greywort in 1904.", "1904", "Ismay Quaile") \
+        == "Ismay Quaile described greywort in what year?"
+    assert plan.draft_question("For that work she received the Gilded Quill in 1910.", "1910", "Quaile") \
+        == "For that work Quaile received the Gilded Quill in what year?"
+    assert plan.draft_question("The tallest peak is Carn Dubh, a granite dome.", "granite dome", "") \
+        == "What is Carn Dubh?"
 
 
 def test_classifier_nouns_and_circumstances_are_not_answer_spans():
-    got = plan.spans("Ossery later ran the institute in the port city of Dunmarrow, where a team of nineteen chemists "
-                     "worked while heating a glass kettle launched in 2017.")
-    assert "Dunmarrow" in got and "nineteen chemists" in got and "glass kettle" in got
-    assert not {"port city", "team", "heating"} & set(got)
+    got = plan.spans("Quaile later led the society in the market town of Pellow, where a crew of eleven surveyors "
+                     "worked while mapping a stone bridge finished in 1850.")
+    assert "Pellow" in got and "eleven surveyors" in got and "stone bridge" in got
+    assert not {"market town", "crew", "mapping"} & set(got)
 
 
 def test_a_rewrite_must_still_ask_its_drafts_question():
-    assert plan.faithful("What is the capital of Vellmora?",
-                         "Vellmora's capital is the harbour town of what on the eastern shore?")
+    assert plan.faithful("What is the county seat of Corrandale?",
+                         "Corrandale's county seat is the market town of what on the west bank?")
     assert plan.faithful("When was the Eiffel Tower finished?", "The Eiffel Tower was completed in what year?")
     # Drifted off the draft: none of its names, or a name of its own.
-    assert not plan.faithful("Which island in the sea is closest to the mainland?",
-                             "Vellmora's main export is a blue salt raked from the Ferrow Flats in what?")
-    assert not plan.faithful("Which port is Esk closest to?",
-                             "A single ferry, the Marigold Dawn, links what to Estrebel?")
+    assert not plan.faithful("Which valley in the hills is nearest the coast?",
+                             "Corrandale's chief crop is a pale barley grown on the Brindle Terraces in what?")
+    assert not plan.faithful("Which harbour is Brisk closest to?",
+                             "A lone tugboat, the Hardy Petrel, tows barges from what to Stanmere?")
 
 
 _WORDS = ["Tamsworth", "Ebbing", "Quorl", "mill", "river", "built", "holds", "in", "the", "of", "by", "1894",
@@ -395,3 +418,232 @@ def test_only_natural_questions_are_suggested(question, expected):
 def test_a_title_before_a_name_is_not_the_fact():
     spans = plan.spans("The Ebbing mill was built in 1894 by the engineer Ottilie Brane.")
     assert "Ottilie Brane" in spans and "engineer" not in spans
+
+
+# Properties over arbitrary prose: sentences assembled from invented names, numbers with units, dates, verbs,
+# clause joiners and list/heading/code lines, and (for robustness) arbitrary text mixed in.
+
+_SYLLABLES = ["bra", "cor", "el", "fen", "ith", "kal", "mon", "ost", "quen", "rid", "tar", "ul", "ves", "wyn", "zel"]
+_NAME_WORD = st.lists(st.sampled_from(_SYLLABLES), min_size=2, max_size=3).map(lambda p: "".join(p).capitalize())
+_NAME = st.lists(_NAME_WORD, min_size=1, max_size=2).map(" ".join)
+_COUNT = st.one_of(st.integers(0, 99_999).map(lambda n: f"{n:,}"), st.integers(1, 999).map(lambda n: f"{n / 10}"),
+                   st.sampled_from(["two", "twelve", "forty", "ninety-nine"]))
+_QUANTITY = st.builds(lambda n, unit: f"{n} {unit}", _COUNT, st.sampled_from(
+    ["metres", "litres", "kilograms", "hours", "people", "barrels", "degrees Celsius", "looms"]))
+_MONTH = st.sampled_from(["January", "April", "May", "June", "October", "December"])
+_YEAR = st.integers(1000, 2099).map(str)
+_DATE = st.one_of(st.builds(lambda d, m: f"{d} {m}", st.integers(1, 28), _MONTH),
+                  st.builds(lambda m, y: f"{m} {y}", _MONTH, _YEAR))
+_NOUN = st.builds(lambda adj, noun: adj + noun,
+                  st.sampled_from(["", "old ", "pale ", "copper ", "moss-green ", "small "]),
+                  st.sampled_from(["bridge", "mill", "bell", "tower", "apprentices", "barley", "ferry", "lantern",
+                                   "market", "choir", "weavers", "salt"]))
+_NOUN_PHRASE = st.builds(lambda det, noun: det + noun, st.sampled_from(["the ", "a ", "", "its ", "their "]), _NOUN)
+_QUOTE = st.builds(lambda name, words: f'"{name} {words}"', _NAME,
+                   st.sampled_from(["rises", "by the sea", "for ever"]))
+_THING = st.one_of(_NAME, _QUANTITY, _YEAR, _DATE, _NOUN_PHRASE, _QUOTE)
+_VERB = st.sampled_from(["holds", "carries", "is", "was", "was built in", "sells", "lies in", "was founded in by",
+                         "speak", "trains", "received", "won", "is divided into", "weighs", "celebrate", "runs"])
+# No "over" in a tail: `fronted` writes "Over what does ...?", which `natural` does not count as question words
+# in front (a known fault, left out rather than pinned).
+_TAIL = st.one_of(st.just(""), st.builds(lambda prep, thing: prep + thing, st.sampled_from(
+    [" in ", " on ", " by ", " from ", " to ", " with ", " of ", " at "]), _THING))
+# A clause that opens a sentence or a line, and one that goes on after "; " or ", ". The latter opens with a
+# function word: `spans` runs a name, a number's unit or a noun phrase on across a comma, semicolon or colon
+# ("in May, Ann said" → "May Ann"), a known fault these properties leave out rather than pin.
+_CLAUSE = st.builds(lambda subj, verb, thing, tail: f"{subj} {verb} {thing}{tail}", st.one_of(
+    _NAME, _NOUN_PHRASE.map(lambda s: s[:1].upper() + s[1:]),
+    st.sampled_from(["It", "Its market", "He", "She", "They", "The miners", "Their guild", "His son"])),
+    _VERB, _THING, _TAIL)
+_INNER_CLAUSE = st.builds(lambda subj, verb, thing, tail: f"{subj} {verb} {thing}{tail}", st.one_of(
+    st.builds(lambda det, noun: det + noun, st.sampled_from(["the ", "a ", "its ", "their "]), _NOUN),
+    st.sampled_from(["it", "its market", "he", "she", "they", "the miners"])), _VERB, _THING, _TAIL)
+_OPENING_JOINERS = [". ", ". It ", ". They ", "\n", "\n\n", "\n- ", "\n1. ", "\n# ", "\n```\n"]
+_INNER_JOINERS = ["; ", ", ", ", and they ", ", and its ", ", which is ", ", who holds ", ", and in 1901 she "]
+_PROSE = st.builds(lambda first, rest: first + "".join(j + c for j, c in rest) + ".", _CLAUSE, st.lists(st.one_of(
+    st.tuples(st.sampled_from(_OPENING_JOINERS), _CLAUSE), st.tuples(st.sampled_from(_INNER_JOINERS), _INNER_CLAUSE)),
+    max_size=6))
+_ANY_TEXT = st.one_of(st.text(max_size=200), st.lists(st.one_of(
+    _CLAUSE, st.sampled_from([*_OPENING_JOINERS, *_INNER_JOINERS, "|", ":"]), st.text(max_size=20)),
+    max_size=12).map("".join))
+
+_WH = r"(?:what|which|who|whom|whose|when|where|why|how)"
+_AUX = r"(?:is|are|was|were|does|do|did|can|could|should|will|would|has|have|had)"
+_PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _whole(span: str, text: str) -> bool:
+    return re.search(r"(?<!\w)" + re.escape(span) + r"(?!\w)", text) is not None
+
+
+def _only_as_whole_words(span: str, text: str) -> bool:
+    """Whether every occurrence of the span in the text is whole words (not "Ost" of "Ostwick", "4 minutes" of
+    "14 minutes"). Where it is not, the draft replaces the span's last occurrence as a substring, part of a
+    longer word: a known fault these properties leave out rather than pin."""
+    return len(re.findall(re.escape(span), text)) == len(re.findall(r"(?<!\w)" + re.escape(span) + r"(?!\w)", text))
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[A-Za-z0-9][A-Za-z0-9'’-]*", text)
+
+
+def _flat(text: str) -> str:
+    """Lower-case letters and digits, one space apart (punctuation and thousands commas aside)."""
+    return " ".join(re.findall(r"[a-z0-9]+", re.sub(r"(?<=\d),(?=\d{3})", "", text.lower())))
+
+
+def _opens_with(answer: str, span: str) -> bool:
+    """Whether the answer's first words are the span's words."""
+    return (_flat(answer) + " ").startswith(_flat(span) + " ")
+
+
+@settings(max_examples=150, deadline=timedelta(seconds=10), suppress_health_check=[HealthCheck.too_slow])
+@given(_ANY_TEXT)
+@example("It is a " + "very " * 1500 + "long tower of 3 metres, and they hold " + "Brask " * 500 + "today.")
+@example("The " + "is a was " * 800 + "bell.")
+def test_no_rule_crashes_or_hangs_on_any_text(text):
+    # A hang (a regular expression backtracking without end) fails the deadline; an example takes milliseconds,
+    # the two long ones above well under a second.
+    sents = plan.sentences(text)
+    plan.topic(text)
+    plan.antecedents(sents, "")
+    plan.plural_subjects(sents)
+    for s in [*sents, text]:
+        plan.spans(s)
+        plan.spans(s, in_order=True, subjects=False)
+        plan.clauses(s)
+        plan.clause_of(s, len(s) // 2)
+        plan.wh_phrase(s, text)
+        plan.fronted(s, "what", text[:40])
+    for strategy in plan.STRATEGIES:
+        for t in plan.targets("s", text, strategy):
+            for q in plan.drafts(t.text, t.span, t.topic, t.group):
+                plan.natural(q)
+                plan.question_artifact(q)
+            said = plan.statement(t.text, t.span, t.topic, t.group)
+            if said:
+                plan.cue_questions(said, t.span, 3)
+            plan.answer_for(t)
+    plan.drafted_pairs("s", text)
+    half = text[: len(text) // 2]
+    plan.parse(text)
+    plan.shape(text)
+    plan.artifact(text, half)
+    plan.ungrounded(half, text)
+    plan.ungrounded_question(half, text)
+    if half.split():  # a span is never blank
+        plan.contains_span(text, half)
+    plan.faithful(half, text)
+    plan.similar(half[:300], text[:300])  # (questions: difflib is quadratic in their length)
+    plan.fact_answer(half, text)
+
+
+@_PROPERTY
+@given(_PROSE)
+def test_every_answer_span_is_whole_words_of_the_prose(prose):
+    sents = plan.sentences(prose)
+    for s in sents:
+        for x in plan.spans(s):
+            assert x and _whole(x, s), (x, s)
+    pairs = {f"{a} {b}" for a, b in zip(sents, sents[1:], strict=False)}
+    for t in plan.targets("s", prose, "both"):
+        assert t.text in (sents if t.strategy == "extraction" else pairs)
+        assert _whole(t.span, t.text), (t.span, t.text)
+
+
+@_PROPERTY
+@given(_PROSE)
+def test_every_draft_is_a_question_that_asks_for_its_span(prose):
+    for t in plan.targets("s", prose, "both"):
+        if not _only_as_whole_words(t.span, t.text):
+            continue
+        drafts = plan.drafts(t.text, t.span, t.topic, t.group)
+        for q in drafts:
+            assert q.endswith("?") and "\n" not in q and not q[:1].islower(), q
+            assert re.search(rf"(?i)\b{_WH}\b", q), q  # the span's question words stand in for it
+            assert plan.question_artifact(q) != "not a question"
+        # The span is replaced (where it occurs once, and shares no word with the subject put in for a pronoun).
+        if drafts and len(re.findall(re.escape(t.span), t.text)) == 1 and not (
+                {w.lower() for w in _words(t.span)} & {w.lower() for w in _words(f"{t.topic} {t.group}")}):
+            assert not _whole(t.span, drafts[0]), (t.span, drafts[0])
+        if drafts and not re.match(rf"(?i)(?:\w+\s+)?{_WH}\b|{_AUX}\b", drafts[0]):
+            assert not plan.natural(drafts[0])  # a sentence with its fact replaced is not how a reader asks
+        if len(drafts) > 1:  # the fronted wording: its question words in front
+            front = drafts[1]
+            assert re.match(rf"(?i)(?:(?:in|on|at|by|from|into|with|for|to|after|during|under)\s+)?{_WH}\b", front)
+            assert plan.natural(front) or len(_words(front)) > plan.MAX_QUESTION_WORDS, front
+
+
+@_PROPERTY
+@given(_PROSE)
+def test_every_answer_opens_with_its_fact_and_states_it(prose):
+    for t in plan.targets("s", prose, "both"):
+        answer = plan.answer_for(t)
+        assert plan.contains_span(answer, t.span), (answer, t.span)
+        assert _opens_with(answer, t.span), (answer, t.span)  # the fact first
+        if not _only_as_whole_words(t.span, t.text):
+            continue
+        said = plan.statement(t.text, t.span, t.topic, t.group)
+        if plan.draft_question(t.text, t.span, t.topic, t.group) is None:
+            assert said is None
+        if said is not None:
+            assert t.span in said and said.endswith(".") and not said[:1].islower(), (said, t.span)
+            assert plan.fact_answer(t.span, said) == answer
+
+
+@_PROPERTY
+@given(st.text(st.characters(max_codepoint=127), max_size=60),
+       st.text(st.characters(max_codepoint=127), max_size=120))
+def test_a_fact_answer_is_the_fact_then_its_statement_whatever_the_text(span, said):
+    answer = plan.fact_answer(span, said or None)
+    if not said:
+        assert answer == span  # no statement: the span alone
+    elif answer != said:  # the fact first, then the statement
+        assert answer.startswith(f"{span[:1].upper()}{span[1:]} — ")
+        assert _flat(said.partition(" ")[2]) in _flat(answer)
+    else:  # the statement alone, which opens with the span (letter by letter: "1234 people came." counts as
+        # opening with "12", a known fault left out rather than pinned)
+        assert _flat(said).startswith(_flat(span))
+
+
+@_PROPERTY
+@given(_NAME, st.sampled_from(["It ", "Its market ", "He ", "His son ", "She ", "Her mill "]), _VERB, _THING, _TAIL)
+def test_a_draft_names_the_subject_an_opening_pronoun_stands_for(topic, opening, verb, thing, tail):
+    sentence = f"{opening}{verb} {thing}{tail}."
+    # Every pronoun of the opening's kind is the subject ("He found it": "he" is the person, "it" is not).
+    kind = r"(?i)\bits?\b" if opening.startswith("It") else r"(?i)\b(he|his|she|her)\b"
+    for span in plan.spans(sentence, subjects=False):
+        draft = plan.draft_question(sentence, span, topic)
+        before = re.sub(r"(?i)\b(a|an|the)\s+$", "", sentence[:sentence.rfind(span)])
+        if draft is None or not _only_as_whole_words(span, sentence) or before.rstrip().endswith(","):
+            continue  # (a name in apposition is asked for by what it names)
+        assert topic in draft and not re.search(kind, draft), (sentence, span, draft)
+        said = plan.statement(sentence, span, topic)
+        assert said is not None and topic in said and not re.search(kind, said), (sentence, span, said)
+
+
+@_PROPERTY
+@given(st.sampled_from(["miners", "weavers", "old herders"]), st.lists(st.tuples(st.sampled_from(
+    ["hold", "carry", "speak", "sell", "trade with", "celebrate", "were given", "pay with", "live in", "are"]),
+    _THING), min_size=2, max_size=2))
+def test_they_in_a_later_clause_is_the_group_that_opened_the_sentence(group, clauses):
+    (v1, o1), (v2, o2) = clauses
+    sentence = f"The {group} {v1} {o1}, and they {v2} {o2}."
+    for t in plan.targets("s", sentence, "extraction"):
+        assert t.group == f"the {group}"
+        if _only_as_whole_words(t.span, sentence):
+            for q in plan.drafts(t.text, t.span, t.topic, t.group):
+                assert not re.search(r"(?i)\b(they|their)\b", q), (sentence, t.span, q)
+
+
+@_PROPERTY
+@given(st.one_of(st.text(max_size=160), st.builds(lambda head, rest: head + rest, st.sampled_from(
+    ["What ", "How many ", "In what ", "Is ", "Does ", "The ", "Over what ", "Whatever ", " who"]),
+    st.text(max_size=160))))
+def test_a_natural_question_opens_with_question_words_and_is_short(question):
+    if plan.natural(question):
+        words = _words(question)
+        heads = [re.split(r"['’-]", w)[0].lower() for w in words[:2]]
+        assert question.strip().startswith(words[0])
+        assert re.fullmatch(rf"{_WH}|{_AUX}", heads[0]) or (len(heads) == 2 and re.fullmatch(_WH, heads[1]))
+        assert len(words) <= plan.MAX_QUESTION_WORDS

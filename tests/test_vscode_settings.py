@@ -7,13 +7,17 @@ tests read package.json and check each of those against
 `dlmls.lsp.settings`: the same names as `NAMES`, defaults that parse to
 `Settings()`'s defaults, and JSON schema types, enums and bounds that accept
 what the server's converters accept and nothing they reject. Dotted names
-(`synthesis.teacher`) travel nested (`{"synthesis": {"teacher": …}}`), as
-the extension sends them. No editor, no Node.
+(`synthesis.teacher`) travel nested (`{"synthesis": {"teacher": …}}`): which
+names the extension sends and the payload it builds come from running its own
+code (editors/vscode/src/settings.js, which extension.ts bundles) with node, and
+what node prints is fed to the server's parser. No editor, no build.
 """
 
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 from dataclasses import fields
 from pathlib import Path
 
@@ -22,9 +26,10 @@ from dlmls.lsp import settings as server_settings
 from dlmls.lsp.settings import NAMES, SECTION, Settings, parse_settings
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGE = json.loads((ROOT / "editors" / "vscode" / "package.json").read_text(encoding="utf-8"))
+EXTENSION = ROOT / "editors" / "vscode"
+PACKAGE = json.loads((EXTENSION / "package.json").read_text(encoding="utf-8"))
 PROPERTIES = PACKAGE["contributes"]["configuration"]["properties"]
-CLIENT_PREFIXES = ("server.", "trace.")  # the extension's own settings (src/extension.ts CLIENT_PREFIXES)
+CLIENT_PREFIXES = ("server.", "trace.")  # the extension's own settings; checked against src/settings.js below
 SERVER = {key.removeprefix(f"{SECTION}."): schema for key, schema in PROPERTIES.items()
           if key.startswith(f"{SECTION}.") and not key.removeprefix(f"{SECTION}.").startswith(CLIENT_PREFIXES)}
 
@@ -45,11 +50,54 @@ def accepts(name: str, value: object) -> bool:
     return not problems
 
 
+# Runs editors/vscode/src/settings.js as the extension does: the server setting names it finds in
+# package.json, and the payload it builds when the configuration's get(name) answers from argv[2] (the
+# names set there) or, as VS Code does for an unset name, from package.json's default.
+NODE_SCRIPT = """
+const settings = require(process.argv[1]);
+const packageJSON = require(process.argv[2]);
+const configured = JSON.parse(process.argv[3]);
+const properties = packageJSON.contributes.configuration.properties;
+const names = settings.settingNames(packageJSON);
+const get = (name) => (name in configured ? configured[name] : properties[`${settings.SECTION}.${name}`].default);
+process.stdout.write(JSON.stringify({ names, payload: settings.settingsPayload(names, get) }));
+"""
+
+
+def extension_settings(configured: dict[str, object]) -> tuple[list[str], dict]:
+    """(the server setting names, the settings payload) as the extension's code computes them."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed (it runs the extension's src/settings.js)")
+    done = subprocess.run([node, "-e", NODE_SCRIPT, str(EXTENSION / "src" / "settings.js"),
+                           str(EXTENSION / "package.json"), json.dumps(configured)],
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    got = json.loads(done.stdout)
+    return got["names"], got["payload"]
+
+
+GROUPS = {name.rpartition(".")[0] for name in NAMES if "." in name}  # "synthesis"
+
+
+def leaves(payload: dict, prefix: str = "") -> dict[str, object]:
+    """A nested payload's values by dotted name (the groups' objects opened, other values as they are)."""
+    out: dict[str, object] = {}
+    for key, value in payload.items():
+        if isinstance(value, dict) and f"{prefix}{key}" in GROUPS:
+            out.update(leaves(value, f"{prefix}{key}."))
+        else:
+            out[f"{prefix}{key}"] = value
+    return out
+
+
 def test_every_property_is_namespaced_and_the_extension_reads_the_same_split():
     assert all(key.startswith(f"{SECTION}.") for key in PROPERTIES), list(PROPERTIES)
-    source = (ROOT / "editors" / "vscode" / "src" / "extension.ts").read_text(encoding="utf-8")
-    assert "const CLIENT_PREFIXES = ['server.', 'trace.'];" in source
+    names, _ = extension_settings({})
+    # The extension's split (src/settings.js settingNames) is this file's: every dlmls.* property but its own.
+    assert sorted(names) == sorted(SERVER)
     assert {"server.command", "server.env", "trace.server"} <= {k.removeprefix("dlmls.") for k in PROPERTIES}
+    assert not {"server.command", "server.env", "trace.server"} & set(names)
 
 
 def test_the_server_settings_are_exactly_the_servers_names():
@@ -116,29 +164,25 @@ def test_initialization_options_shape_round_trips():
     assert changed.dlm_home == "/tmp/store" and changed.diagnostics_delay == 0.0 and problems == []
 
 
-def nested(flat: dict) -> dict:
-    """What the extension sends (src/extension.ts settingsPayload): dotted names as nested objects."""
-    out: dict = {}
-    for name, value in flat.items():
-        *groups, last = name.split(".")
-        target = out
-        for group in groups:
-            target = target.setdefault(group, {})
-        target[last] = value
-    return out
-
-
 def test_the_extension_nests_dotted_names_and_the_server_reads_them():
-    source = (ROOT / "editors" / "vscode" / "src" / "extension.ts").read_text(encoding="utf-8")
-    assert "name.split('.')" in source  # settingsPayload builds the nested objects
-    defaults = nested({name: SERVER[name]["default"] for name in SERVER})
-    assert set(defaults["synthesis"]) == {"teacher", "strategy", "perSection", "maxPairs", "filter", "threshold"}
-    parsed, problems = parse_settings({SECTION: defaults})
+    # Nothing configured: every server setting at package.json's default.
+    _, payload = extension_settings({})
+    assert set(payload) == {SECTION}
+    values = payload[SECTION]
+    assert not [key for key in values if "." in key], "dotted names travel nested"
+    assert set(values["synthesis"]) == {"teacher", "strategy", "perSection", "maxPairs", "filter", "threshold"}
+    assert leaves(values) == {name: SERVER[name]["default"] for name in SERVER}
+    parsed, problems = parse_settings(payload)
     assert parsed == Settings() and problems == []
-    chosen = {**{name: SERVER[name]["default"] for name in SERVER}, "synthesis.teacher": "hf:org/name",
-              "synthesis.strategy": "both", "synthesis.perSection": 2, "synthesis.maxPairs": 5,
-              "synthesis.filter": "dedup-only", "synthesis.threshold": 0.1}
-    parsed, problems = parse_settings({SECTION: nested(chosen)})
+    # Some configured: they arrive as set, the others at their defaults.
+    chosen = {"synthesis.teacher": "hf:org/name", "synthesis.strategy": "both", "synthesis.perSection": 2,
+              "synthesis.maxPairs": 5, "synthesis.filter": "dedup-only", "synthesis.threshold": 0.1,
+              "dlmHome": "/tmp/store"}
+    _, payload = extension_settings(chosen)
+    assert payload[SECTION]["synthesis"]["teacher"] == "hf:org/name"
+    parsed, problems = parse_settings(payload)
     assert problems == []
     assert (parsed.synth_teacher, parsed.synth_strategy, parsed.synth_per_section, parsed.synth_max_pairs,
-            parsed.synth_filter, parsed.synth_threshold) == ("hf:org/name", "both", 2, 5, "dedup-only", 0.1)
+            parsed.synth_filter, parsed.synth_threshold, parsed.dlm_home) == (
+        "hf:org/name", "both", 2, 5, "dedup-only", 0.1, "/tmp/store")
+    assert parsed.allow_download == Settings().allow_download and parsed.diagnostics_delay == 0.0

@@ -40,6 +40,8 @@ from typing import TYPE_CHECKING, TextIO
 from dlmls import __version__
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from dlmls import protocol
 
 EXIT_OK = 0
@@ -51,27 +53,36 @@ EXIT_HELD_BACK = 5  # trained, but the new version made the held-out loss worse:
 EXIT_CANCELLED = 130  # Ctrl-C
 
 
-def _print_problems(name: str, model, quiet: bool = False) -> int:
-    """Print a model's problems as `check` does; the number of errors."""
-    from dlmls.core.problems import Severity
+def _print_problems(name: str, model, problems, quiet: bool = False) -> int:
+    """Print a document's problems as `check` does, then (unless `quiet`) the summary line;
+    the number of errors."""
+    from dlmls.core import checks
 
-    problems = model.problems
     for p in problems:
         r = p.range
         print(f"{name}:{r.start_line + 1}:{r.start_col + 1}: {p.severity.name.lower()}: "
               f"{p.message} [{p.code}] ({r})")
-    errors = sum(p.severity == Severity.ERROR for p in problems)
+    errors = len(checks.errors(problems))
     if not quiet:
         sections = len(model.live_sections)
-        verdict = "ok" if model.ok else "rejected by DLM"
-        print(f"{name}: {verdict}; {sections} section(s), {errors} error(s), "
+        print(f"{name}: {checks.verdict(model, errors)}; {sections} section(s), {errors} error(s), "
               f"{len(problems) - errors} other problem(s)", file=sys.stderr)
     return errors
 
 
-def _check(args: argparse.Namespace) -> int:
+def _problems_of(name: str, data: bytes):
+    """The document model of file `name` ("-": standard input) read as `data`, and its problems with
+    the cross-checks (`dlmls.core.checks`: what `check`, the editor and `train` share)."""
+    from dlmls.core import checks
     from dlmls.core.document import Document
-    from dlmls.core.problems import Severity
+
+    model = Document(data).model
+    base_dir = None if name == "-" else os.path.dirname(os.path.abspath(name))
+    return model, checks.document_problems(model, base_dir, os.path.exists)
+
+
+def _check(args: argparse.Namespace) -> int:
+    from dlmls.core import checks
 
     status = 0
     reports = []
@@ -83,15 +94,16 @@ def _check(args: argparse.Namespace) -> int:
             print(f"{name}: cannot read: {exc.strerror or exc}", file=sys.stderr)
             status = 2
             continue
-        model = Document(data).model
-        if any(p.severity == Severity.ERROR for p in model.problems) and status == 0:
+        model, problems = _problems_of(name, data)
+        if checks.errors(problems) and status == 0:
             status = 1
         if args.json:
             report = model.to_json()
+            report["problems"] = [p.to_json() for p in problems]
             report["path"] = name
             reports.append(report)
             continue
-        _print_problems(name, model, args.quiet)
+        _print_problems(name, model, problems, args.quiet)
     if args.json:
         out = reports[0] if len(reports) == 1 and len(args.files) == 1 else reports
         json.dump(out, sys.stdout, indent=1, ensure_ascii=False)
@@ -135,10 +147,12 @@ class ProgressView:
     PLAIN_INTERVAL = 5.0  # seconds between plain lines while nothing but the step changes
     TTY_INTERVAL = 0.1
 
-    def __init__(self, stream: TextIO, tty: bool | None = None, verbose: bool = False) -> None:
+    def __init__(self, stream: TextIO, tty: bool | None = None, verbose: bool = False,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.stream = stream
         self.tty = stream.isatty() if tty is None else tty
         self.verbose = verbose
+        self.clock = clock  # seconds; the tests pass their own
         self._last_key: tuple[str, str] | None = None
         self._last_time = 0.0
         self._drawn = False
@@ -147,7 +161,7 @@ class ProgressView:
         """Show one progress event (rate-limited)."""
         from dlmls.jobs import format
 
-        now = time.monotonic()
+        now = self.clock()
         key = (p.stage, re.sub(r"\d+", "#", p.message))  # "8/40 answers", "16/40 answers": no news
         final = p.total > 0 and p.step >= p.total
         if self.tty:
@@ -188,8 +202,9 @@ class ProgressView:
 
 
 def _load_for_job(name: str) -> tuple[Path, str] | int:
-    """The document's path and text, or an exit status after printing why not."""
-    from dlmls.core.document import Document
+    """The document's path and text, or an exit status after printing why not: the pre-flight of
+    `train` and `prompt`, refusing exactly the documents `dlmls check` fails (`dlmls.core.checks`)."""
+    from dlmls.core import checks
 
     path = Path(name)
     try:
@@ -197,10 +212,9 @@ def _load_for_job(name: str) -> tuple[Path, str] | int:
     except OSError as exc:
         print(f"{name}: cannot read: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_USAGE
-    model = Document(data).model
-    errors = sum(p.severity.name == "ERROR" for p in model.problems)
-    if errors:
-        _print_problems(name, model)
+    model, problems = _problems_of(name, data)
+    if checks.errors(problems):
+        _print_problems(name, model, problems)
         print(f"{name}: fix the error(s) above first", file=sys.stderr)
         return EXIT_DOCUMENT
     return path.resolve(), data.decode("utf-8", "replace")
@@ -364,6 +378,10 @@ def build_parser() -> argparse.ArgumentParser:
     from dlmls import synth_cli
 
     synth_cli.add_parser(sub, _job_arguments)
+    from dlmls import init_cli, show_cli
+
+    init_cli.add_parser(sub)
+    show_cli.add_parser(sub)
     return parser
 
 

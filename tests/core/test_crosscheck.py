@@ -117,29 +117,43 @@ def test_untitled_documents_skip_path_checks():
           base="./models/local", base_dir=None)
 
 
-@pytest.mark.parametrize("base, files, expected, suggestions", [
-    ("smollm2-135m", (), [], None),
-    ("hf:HuggingFaceTB/SmolLM2-135M-Instruct", (), [], None),
-    ("smollm2-135", (), ["3:13-3:24 FM160"], ["smollm2-135m", "smollm2-360m", "smollm2-1.7b"]),
-    ("Qwen2.5-0.5B", (), ["3:13-3:25 FM160"], ["qwen2.5-0.5b"]),
-    ("gpt-5", (), ["3:13-3:18 FM160"], []),
-    ("hf:gpt2", (), ["3:13-3:20 FM160"], []),
-    ("'hf:/'", (), ["3:13-3:19 FM160"], []),
+# What `dlmls train` refuses on any machine is an error (a bare name that is no registry key nor a
+# directory beside the document, `hf:` without `org/name`, a model dlmls does not train); what
+# depends on the machine (a local directory, an `org/name` that may be one) is a warning.
+ERROR, WARNING = Severity.ERROR, Severity.WARNING
+
+
+@pytest.mark.parametrize("base, files, expected, severity, suggestions", [
+    ("smollm2-135m", (), [], None, None),
+    ("hf:HuggingFaceTB/SmolLM2-135M-Instruct", (), [], None, None),
+    ("smollm2-135", (), ["3:13-3:24 FM160"], ERROR, ["smollm2-135m", "smollm2-360m", "smollm2-1.7b"]),
+    ("smollm2-135mm", (), ["3:13-3:26 FM160"], ERROR, ["smollm2-135m", "smollm2-360m", "smollm2-1.7b"]),
+    ("Qwen2.5-0.5B", (), ["3:13-3:25 FM160"], ERROR, ["qwen2.5-0.5b"]),
+    ("gpt-5", (), ["3:13-3:18 FM160"], ERROR, []),
+    ("gpt-5", ("/notes/gpt-5",), [], None, None),  # a model directory beside the document
+    ("hf:gpt2", (), ["3:13-3:20 FM160"], ERROR, []),
+    ("'hf:/'", (), ["3:13-3:19 FM160"], ERROR, []),
     # An `org/name` without `hf:`: the registry key for it, and the `hf:` spelling.
-    ("HuggingFaceTB/SmolLM2-135M-Instruct", (), ["3:13-3:48 FM160"],
+    ("HuggingFaceTB/SmolLM2-135M-Instruct", (), ["3:13-3:48 FM160"], WARNING,
      ["smollm2-135m", "hf:HuggingFaceTB/SmolLM2-135M-Instruct"]),
-    ("acme/tiny", (), ["3:13-3:22 FM160"], ["hf:acme/tiny"]),
-    ("acme/tiny", ("/notes/acme/tiny",), [], None),  # ... unless it is a local directory
-    ("./models/mine", ("/notes/models/mine",), [], None),
-    ("./models/mine", (), ["3:13-3:26 FM161"], None),
-    ("/opt/models/mine", (), ["3:13-3:29 FM161"], None),
+    ("acme/tiny", (), ["3:13-3:22 FM160"], WARNING, ["hf:acme/tiny"]),
+    ("acme/tiny", ("/notes/acme/tiny",), [], None, None),  # ... unless it is a local directory
+    ("./models/mine", ("/notes/models/mine",), [], None, None),
+    ("./models/mine", (), ["3:13-3:26 FM161"], WARNING, None),
+    ("/opt/models/mine", (), ["3:13-3:29 FM161"], WARNING, None),
+    ("qwen2-vl-2b-instruct", (), ["3:13-3:33 FM163"], ERROR, None),
 ])
-def test_base_model(base, files, expected, suggestions):
+def test_base_model(base, files, expected, severity, suggestions):
     problems = check("x\n", expected, base=base, files=files)
     for p in problems:
-        assert (p.severity, p.stage) == (Severity.WARNING, Stage.TRAIN)
+        assert (p.severity, p.stage) == (severity, Stage.TRAIN)
         if suggestions is not None:
             assert p.data["suggestions"] == suggestions
+
+
+def test_a_bare_base_model_is_an_error_without_a_directory_to_look_in():
+    (p,) = check("x\n", ["3:13-3:24 FM160"], base="smollm2-135", base_dir=None)
+    assert p.severity == Severity.ERROR
 
 
 def test_base_model_problems_from_the_schema_are_not_repeated():

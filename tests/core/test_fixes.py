@@ -71,8 +71,34 @@ def test_keys_keep_their_quotes():
 
 
 def test_insert_answer_at_the_end_of_the_file():
-    text = HEAD.format(fm="") + "::instruction::\n### Q\nlast question"
-    assert preferred(text, "DLM403") == text + "\n### A"
+    text = HEAD.format(fm="") + "::instruction::\n### Q\nlast question?\nits answer"
+    assert preferred(text, "DLM403") == text.replace("?\n", "?\n### A\n")
+    # With no answer written there is nothing to mark: an empty `### A` would be DLM405.
+    assert preferred(HEAD.format(fm="") + "::instruction::\n### Q\nlast question", "DLM403") is None
+
+
+@pytest.mark.parametrize("body, after", [
+    ("### Q\nq?\n### Aswer\na\n", "### Q\nq?\n### A\na\n"),
+    ("### Q\nq?\n## A\na\n", "### Q\nq?\n### A\na\n"),
+    ("### Q\nq?\n### A: a\n", "### Q\nq?\n### A\na\n"),
+    ("### Q\nq?\na\n", "### Q\nq?\n### A\na\n"),
+    ("### Q\nExplain it.\n\nLike so.\n", "### Q\nExplain it.\n### A\n\nLike so.\n"),
+    ("### Q\nq?\n```\ncode\n```\n", "### Q\nq?\n### A\n```\ncode\n```\n"),
+    ("### Q\nRun this:\n```\nwhy?\n\nx\n```\n", None),  # the question's own code: no answer in sight
+    ("### Q\n### Notes\nq\n", None),  # a heading, not a misspelled header
+])
+def test_answer_header(body, after):
+    text = HEAD.format(fm="") + "::instruction::\n" + body
+    got = preferred(text, "DLM403")
+    assert got == (None if after is None else HEAD.format(fm="") + "::instruction::\n" + after)
+    if got is not None:
+        assert [p.code for p in Document(got).model.problems] == []
+
+
+@pytest.mark.parametrize("line, after", [("### q", "### Q"), ("### Question: why?", "### Q\nwhy?"), ("###Q", "### Q")])
+def test_misspelled_question_header(line, after):
+    text = HEAD.format(fm="") + f"::instruction::\n{line}\nwhy?\n### A\nbecause\n"
+    assert preferred(text, "DLM401") == text.replace(line, after)
 
 
 def test_fence_type_fix_needs_a_fence_name_at_the_range():

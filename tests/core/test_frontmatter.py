@@ -12,11 +12,11 @@ own lines start at line 4.
 from __future__ import annotations
 
 import gc
-import math
+import inspect
 import time
 
 import pytest
-from dlmls.core import schema
+from dlmls.core import frontmatter, schema
 from dlmls.core.frontmatter import CODES, MAX_DEPTH, Frontmatter, KeyPosition, parse_frontmatter
 from dlmls.core.problems import Range, Severity, Stage
 from hypothesis import HealthCheck, given, settings
@@ -680,13 +680,12 @@ def test_mutated_frontmatter_never_raises(edits: list[tuple[int, int, str]]) -> 
     _never_raises(text)
 
 
-def test_typical_frontmatter_is_fast() -> None:
-    text = VALID * 1 + "system_prompt: |\n  Answer briefly.\n"
-    parse_frontmatter(text, 1, OPENER)
-    start = time.process_time()
-    for _ in range(20):
-        parse_frontmatter(text, 1, OPENER)
-    assert (time.process_time() - start) / 20 < 0.02  # loose bound for slow CI; ~1-2 ms locally
+def test_typical_frontmatter_parses_cleanly() -> None:
+    # How fast: benchmarks/bench_frontmatter.py (target ≤ 20 ms), figures in benchmarks/RESULTS.md.
+    text = VALID + "system_prompt: |\n  Answer briefly.\n"
+    fm = check(text)
+    assert fm.values["system_prompt"] == "Answer briefly.\n"
+    assert fm.values["training"]["adapters"]["b"]["lora_r"] == 4  # through the alias
 
 
 # --------------------------------------------------------------------------
@@ -729,7 +728,10 @@ def test_field_at_children_and_enums() -> None:
 
 def test_codes_are_documented() -> None:
     assert all(code.startswith("FM1") and title for code, title in CODES.items())
-    assert not math.isnan(len(CODES))
+    # Each is also raised somewhere in the module (a catalogue entry with no check behind it is dead):
+    # its quoted code appears in the table and at least once more.
+    source = inspect.getsource(frontmatter)
+    assert [code for code in CODES if source.count(f'"{code}"') < 2] == []
 
 
 def test_aliased_long_lists_stay_fast() -> None:

@@ -8,7 +8,7 @@ lines and analysis, and every problem).
 
 from __future__ import annotations
 
-import time
+from datetime import timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -69,13 +69,16 @@ def edits(draw, size: int):
     return start, end, text
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# A blow-up guard, not a benchmark (speed: benchmarks/bench_frontmatter.py and bench_core.py): an
+# example takes milliseconds (the slowest conformance document, ~27 KB, builds in under 10 ms; these
+# are at most ~30 KB), so a 30 s deadline holds on a loaded 2-core machine a thousand times over and
+# fails only on something pathological. (Hypothesis times an example once it returns: a true hang is
+# left to the CI job's own time limit.)
+@settings(max_examples=300, deadline=timedelta(seconds=30), suppress_health_check=[HealthCheck.too_slow])
 @given(st.binary(max_size=400) | documents())
 def test_any_bytes_give_a_model(src: bytes):
-    t0 = time.perf_counter()
     doc = Document(src)
     doc.model.to_json()
-    assert time.perf_counter() - t0 < 2.0
     # Every problem lies inside the document.
     lines = doc.model.lines.line_count
     for p in doc.model.problems:

@@ -363,6 +363,8 @@ def test_synthesize_accept_one_reject_one(nvim: Path, tmp_path: Path):
 
     # :DlmSynth! on the whole document: only the implicit section's pair is new; :DlmReject! rejects it.
     whole = data["synth_document"]["result"]
+    # The accepted and the rejected pair count as duplicates: the engine's contract (a pair in the document
+    # or rejected is never suggested again), which tests/lsp/test_real_engine.py checks on the real engine.
     assert whole["ok"] is True and whole["staged"] == 1 and whole["counts"]["duplicates"] == 2, whole
     [new] = data["listed_document"]["suggestions"]
     assert new["question"] == "What do the notes say about notes for the fake engine?", new

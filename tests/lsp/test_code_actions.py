@@ -170,7 +170,7 @@ cap
 async def test_cross_checks_on_their_values(client: LanguageClient, folder: Path):
     _, diagnostics = await publish(client, cross_doc(), new_uri(folder))
     assert [(str(d.code), s, d.severity) for d, (_, s) in zip(diagnostics, spans(diagnostics))] == [
-        ("FM160", "2:12-2:23", WARNING),
+        ("FM160", "2:12-2:23", ERROR),  # a misspelled registry key: `dlmls train` refuses it
         ("FM162", "6:12-6:16", WARNING),
         ("DLM230", "9:14-9:18", ERROR),
         ("DLM240", "17:13-17:31", WARNING),
@@ -210,7 +210,8 @@ FIXES = [
     ("DLM200", HEAD + "::Instruction::\n" + QA, HEAD + "::instruction::\n" + QA),
     ("DLM220", HEAD + "x\n  ::instruction:: \n" + QA, HEAD + "x\n::instruction::\n" + QA),
     ("DLM221", HEAD + "::image path='a.png'::\n", HEAD + '::image path="a.png"::\n'),
-    ("DLM222", HEAD + '::IMAGE Path="😀.png"::\n', HEAD + '::image path="😀.png"::\n'),
+    # (Not `Path="😀.png"`: DLM refuses a non-ASCII path (DLM207), so that repair is not offered.)
+    ("DLM222", HEAD + '::IMAGE Path="a.png"::\n', HEAD + '::image path="a.png"::\n'),
     ("DLM223", HEAD + "x\n::instruction:\n" + QA, HEAD + "x\n::instruction::\n" + QA),
     ("DLM320", HEAD + "::instruction::\n\n\n" + SYNTH.format("b6b7d8a2f4b3f9c0") + "\n" + QA,
      HEAD + "::instruction::\n" + SYNTH.format("b6b7d8a2f4b3f9c0") + "\n" + QA),
@@ -218,9 +219,12 @@ FIXES = [
      HEAD + "::instruction::\n" + SYNTH.format("b6b7d8a2f4b3f9c0") + "\n" + QA),
     ("DLM421", HEAD + "::instruction::\n" + QA + "\n# Part two\ntext\n",
      HEAD + "::instruction::\n" + QA + "\n::prose::\n# Part two\ntext\n"),
-    ("DLM403", HEAD + "::instruction::\n### Q\nWhy 😀?\n\n", HEAD + "::instruction::\n### Q\nWhy 😀?\n### A\n\n"),
-    ("DLM404", HEAD + "::instruction::\n### Q\nq1\n\n### Q\nq2\n### A\na\n",
-     HEAD + "::instruction::\n### Q\nq1\n### A\n\n### Q\nq2\n### A\na\n"),
+    # A question with no `### A`: the answer written under it gets its header ...
+    ("DLM403", HEAD + "::instruction::\n### Q\nWhy 😀?\nBecause.\n\n",
+     HEAD + "::instruction::\n### Q\nWhy 😀?\n### A\nBecause.\n\n"),
+    # ... and a misspelled `### A` is spelled right (never an empty `### A`: see below).
+    ("DLM404", HEAD + "::instruction::\n### Q\nq1\n### Aswer\na1\n\n### Q\nq2\n### A\na\n",
+     HEAD + "::instruction::\n### Q\nq1\n### A\na1\n\n### Q\nq2\n### A\na\n"),
     # Declaring an adapter: under the existing block, a new block, or a new
     # `training` mapping, never re-serialising the YAML (the comment stays).
     ("DLM230", HEAD.replace("---\n", "---\ntraining:  # knobs\n  adapters:\n    tone: {}\n", 1)
@@ -265,6 +269,13 @@ async def test_every_suggestion_is_offered_best_first(client: LanguageClient):
         ("Change value to 'smollm2-360m'", False),
         ("Change value to 'smollm2-1.7b'", False),
     ]
+
+
+async def test_no_fix_that_leaves_an_empty_answer(client: LanguageClient):
+    # Inserting `### A` here would trade DLM404 for DLM405 (an empty answer): nothing is offered.
+    uri, diagnostics = await publish(client, HEAD + "::instruction::\n### Q\nq1\n\n### Q\nq2\n### A\na\n")
+    assert [str(d.code) for d in diagnostics] == ["DLM404"]
+    assert await actions(client, uri, diagnostics) == []
 
 
 async def test_undeclared_adapter_can_also_lose_its_suffix(client: LanguageClient):

@@ -56,20 +56,30 @@ SCRIPT = textwrap.dedent("""
         raw = json.dumps(message)
         server.protocol.handle_message(json.loads(raw, object_hook=server.protocol.structure_message))
 
+    def sent(marker):
+        return any(marker in chunk for chunk in out)
+
+    async def until(marker, timeout={timeout}):
+        # Whether the server wrote `marker`: polled until it does, or a generous deadline passes.
+        deadline = asyncio.get_running_loop().time() + timeout
+        while not sent(marker):
+            if asyncio.get_running_loop().time() > deadline:
+                return False
+            await asyncio.sleep(0.005)
+        return True
+
     async def main():
         server = create_server()
         server.protocol.set_writer(Writer())
         send(server, {{"jsonrpc": "2.0", "id": 1, "method": "initialize",
                       "params": {{"processId": None, "rootUri": None, "capabilities": {{}}}}}})
-        await asyncio.sleep(0.05)
-        answered = any(b'"capabilities"' in chunk for chunk in out)
+        answered = await until(b'"capabilities"')
         after_initialize = loaded()
         send(server, {{"jsonrpc": "2.0", "method": "initialized", "params": {{}}}})
         send(server, {{"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {{"textDocument": {{
             "uri": "untitled:a.dlm", "languageId": "dlm", "version": 1,
             "text": "---\\ndlm_id: x\\n---\\n::bogus::\\n"}}}}}})
-        await asyncio.sleep(0.2)
-        published = any(b"publishDiagnostics" in chunk for chunk in out)
+        published = await until(b"publishDiagnostics")
         print(json.dumps({{"answered": answered, "after_initialize": after_initialize,
                           "after_open": loaded(), "published": published}}))
 
@@ -77,13 +87,18 @@ SCRIPT = textwrap.dedent("""
 """)
 
 
+# How long the script waits for the initialize result, then for the diagnostics (each: milliseconds
+# normally); generous, so that only a server that never answers fails.
+DEADLINE = 30
+
+
 def test_initialize_defers_the_core():
-    r = subprocess.run([sys.executable, "-c", SCRIPT.format(deferred=DEFERRED)],
-                       capture_output=True, text=True, timeout=60)
+    r = subprocess.run([sys.executable, "-c", SCRIPT.format(deferred=DEFERRED, timeout=DEADLINE)],
+                       capture_output=True, text=True, timeout=2 * DEADLINE + 60)
     assert r.returncode == 0, r.stderr
     got = json.loads(r.stdout.strip().splitlines()[-1])
-    assert got["answered"], "no initialize result"
+    assert got["answered"], f"no initialize result within {DEADLINE} s"
     assert got["after_initialize"] == []
     # The deferred modules load on first use, and the document gets its diagnostics.
-    assert got["published"]
+    assert got["published"], f"no diagnostics within {DEADLINE} s of didOpen"
     assert "dlmls.core.document" in got["after_open"] and "tree_sitter" in got["after_open"]

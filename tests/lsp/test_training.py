@@ -209,6 +209,17 @@ async def test_a_document_with_errors_is_refused_without_a_job(client: LanguageC
     assert await execute(client, "dlmls.ask", doc_uri, "q") is None
 
 
+async def test_a_misspelled_base_model_is_refused_as_check_refuses_it(client: LanguageClient):
+    # A cross-check error (not in the model's own problems): refused before a job, as `dlmls check` fails it.
+    doc_uri = uri("typo")
+    open_document(client, doc_uri, document(dlm_id=next(IDS)).replace("smollm2-135m", "smollm2-135mm"))
+    before = set(client.progress_reports)
+    result = await execute(client, "dlmls.retrain", doc_uri)
+    assert result["ok"] is False and result["kind"] == "invalid_document"
+    assert "base_model 'smollm2-135mm' is not in the base-model registry" in result["message"]
+    assert new_tokens(client, before) == []
+
+
 async def test_a_crash_is_shown_and_the_next_job_gets_a_fresh_worker(client: LanguageClient):
     doc_uri, dlm_id = opened(client, "crash", "fake-crash-at: 1")
     first_pid = int(PIDFILE.read_text())

@@ -144,7 +144,7 @@ def test_cancel_stops_the_running_job_and_the_worker_goes_on(worker: Worker):
     worker.send(protocol.Cancel(job=1))
     end = worker.until_end(1)[-1]
     assert isinstance(end, protocol.Failed) and end.kind == "cancelled"
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 20  # a step is 0.05 s: generous for a loaded 2-core machine
     worker.send(train(2))
     assert isinstance(worker.until_end(2)[-1], protocol.Done)
 

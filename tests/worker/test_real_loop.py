@@ -114,3 +114,73 @@ def test_main_job_answers_its_question_after_the_loop(env: dict[str, str]):
     assert "name" in answer and "docstring" in answer, out
     for who in ("base model (no adapter):", "first adapter ("):
         assert any(x.strip().startswith(who) for x in out.splitlines()), out
+
+
+def workers_for(home: Path) -> list[int]:
+    """Pids of live `dlmls.worker` processes started for the store at `home`."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            cmdline = (proc / "cmdline").read_bytes()
+            environ = (proc / "environ").read_bytes()
+            state = next((x for x in (proc / "status").read_text().splitlines() if x.startswith("State:")), "")
+        except OSError:
+            continue
+        if b"dlmls.worker" in cmdline and f"DLM_HOME={home}".encode() in environ.split(b"\0") \
+                and "zombie" not in state:
+            found.append(int(proc.name))
+    return found
+
+
+def wait_until(predicate, timeout: float, what: str):
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if (value := predicate()):
+            return value
+        time.sleep(0.5)
+    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+
+
+def start_training(path: Path, env: dict[str, str]) -> subprocess.Popen[str]:
+    """`dlmls train` on the real engine, returned once a training step (with its loss) is on stderr."""
+    proc = subprocess.Popen([sys.executable, "-m", "dlmls.cli", "train", str(path)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+    assert proc.stderr is not None
+    seen = []
+    for line in proc.stderr:  # plain progress lines: stderr is not a terminal
+        seen.append(line)
+        if line.startswith("train:") and "loss" in line:
+            return proc
+    raise AssertionError(f"no training step before dlmls train ended ({proc.wait()}):\n{''.join(seen)}")
+
+
+def test_ctrl_c_cancels_a_real_training_and_a_killed_cli_leaves_no_worker(env: dict[str, str], tmp_path: Path):
+    import signal
+
+    from dlmls.cli import EXIT_CANCELLED
+
+    home = Path(env["DLM_HOME"])
+    path = tmp_path / "brellin.dlm"
+    path.write_text(LIGHTHOUSE)
+    store = home / "store" / "01KQ3T7W2M8C5R9Z6X4B1N0VHD" / "adapter"
+
+    # Ctrl-C: the job is cancelled through the protocol, nothing becomes current, the worker exits.
+    proc = start_training(path, env)
+    assert workers_for(home), "the CLI's worker is not running"
+    proc.send_signal(signal.SIGINT)
+    _out, err = proc.communicate(timeout=120)
+    assert proc.returncode == EXIT_CANCELLED and "cancelled" in err, err[-2000:]
+    assert not (store / "current.txt").exists() and not list(store.glob("versions/v*"))
+    wait_until(lambda: not workers_for(home), 60, "the worker to exit after Ctrl-C")
+
+    # A CLI killed outright (kill -9: no handler runs): its worker sees the pipe close, cancels, exits.
+    proc = start_training(path, env)
+    [worker] = workers_for(home)
+    proc.kill()
+    proc.wait(timeout=30)
+    wait_until(lambda: worker not in workers_for(home), 60, f"the orphaned worker {worker} to exit")
+    assert not (store / "current.txt").exists()

@@ -32,11 +32,8 @@ import {
   WorkDoneProgressCreateRequest,
   WorkDoneProgressReport,
 } from 'vscode-languageclient/node';
-
-const SECTION = 'dlmls';
-// Setting names under `dlmls.` that belong to this client; every other
-// `dlmls.<name>` in package.json is a server setting (server/dlmls/lsp/settings.py).
-const CLIENT_PREFIXES = ['server.', 'trace.'];
+// SECTION ('dlmls'), which `dlmls.<name>` settings are the server's, and the payload's shape.
+import { SECTION, settingNames, settingsPayload } from './settings';
 
 let client: LanguageClient | undefined;
 let starting: Promise<LanguageClient | undefined> | undefined;
@@ -90,7 +87,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       if (e.affectsConfiguration(`${SECTION}.server`)) {
         void restart();
       } else if (serverSettingNames.some((name) => e.affectsConfiguration(`${SECTION}.${name}`))) {
-        void client?.sendNotification('workspace/didChangeConfiguration', { settings: settingsPayload() });
+        void client?.sendNotification('workspace/didChangeConfiguration', { settings: serverSettings() });
       }
     }),
     { dispose: () => void stop() },
@@ -102,30 +99,10 @@ export async function deactivate(): Promise<void> {
   await stop();
 }
 
-/** The server setting names: package.json's `dlmls.<name>` properties that are not the client's own. */
-export function settingNames(packageJSON: any): string[] {
-  const properties = packageJSON?.contributes?.configuration?.properties ?? {};
-  return Object.keys(properties)
-    .filter((key) => key.startsWith(`${SECTION}.`))
-    .map((key) => key.slice(SECTION.length + 1))
-    .filter((name) => !CLIENT_PREFIXES.some((prefix) => name.startsWith(prefix)));
-}
-
-/** `{dlmls: {workerCommand, dlmHome, ...}}`: what the server reads (package.json supplies the defaults). */
-function settingsPayload(): { [SECTION]: Record<string, unknown> } {
+/** `{dlmls: {workerCommand, dlmHome, ...}}`: the server settings as configured now (src/settings.js). */
+function serverSettings(): { dlmls: Record<string, unknown> } {
   const config = vscode.workspace.getConfiguration(SECTION);
-  const values: Record<string, unknown> = {};
-  for (const name of serverSettingNames) {
-    // `synthesis.teacher` travels as {synthesis: {teacher}} (server/dlmls/lsp/settings.py reads both).
-    const groups = name.split('.');
-    const last = groups.pop() as string;
-    let target = values;
-    for (const group of groups) {
-      target = (target[group] ??= {}) as Record<string, unknown>;
-    }
-    target[last] = config.get(name);
-  }
-  return { [SECTION]: values };
+  return settingsPayload(serverSettingNames, (name) => config.get(name));
 }
 
 function workspaceFolder(): string | undefined {
@@ -186,7 +163,7 @@ async function start(): Promise<LanguageClient | undefined> {
     };
     const clientOptions: LanguageClientOptions = {
       documentSelector: [{ scheme: 'file', language: 'dlm' }, { scheme: 'untitled', language: 'dlm' }],
-      initializationOptions: settingsPayload,
+      initializationOptions: serverSettings,
       outputChannelName: 'DLM Language Server',
     };
     const created = new LanguageClient(SECTION, 'DLM Language Server', serverOptions, clientOptions);

@@ -86,6 +86,37 @@ def split_lines(content: str) -> tuple[list[str], list[int] | None]:
     return [piece.splitlines()[0] if piece.splitlines() else "" for piece in lines], rows
 
 
+_HEADER_LIKE = re.compile(r"(#{1,6})[ \t]*([A-Za-z]+)[:.]?(?:[ \t]+(\S.*))?")
+_HEADER_WORDS = {Q: "question", A: "answer"}
+
+
+def misspelled_header(line: str, header: str) -> str | None:
+    """What `line` was meant to be when it looks like a misspelled `### Q` or `### A` (`header`):
+    the header (`### Aswer`, `## A`, `###A`, `### a`, `### Answer:`), or the header and the text
+    written after it on the next line (`### A It is.`); None when it does not look like one.
+
+    DLM's reader takes only the exact header, so such a line is body text to it: the
+    question runs on, and the error shows up later (DLM403, DLM404) or here (DLM401)."""
+    stripped = line.strip()
+    if stripped in (header, _PROBE_HEADER) or not stripped.startswith("#"):
+        return None
+    m = _HEADER_LIKE.fullmatch(stripped)
+    if m is None:
+        return None
+    word, rest = m[2].lower(), m[3]
+    letter, full = header[-1].lower(), _HEADER_WORDS[header]
+    if word == letter or word == full or (rest is None and len(word) >= 2 and full.startswith(word)):
+        pass  # `### a`, `### Answer: text`, `### Ans` (but `### An example` is a heading)
+    elif len(word) >= 4 and rest is None:
+        import difflib  # only for lines that are already suspects
+
+        if difflib.SequenceMatcher(None, word, full).ratio() < 0.75:
+            return None  # `### Notes`, `### About`: a heading, not a header
+    else:
+        return None
+    return header if rest is None else f"{header}\n{rest}"
+
+
 class _Lines:
     def __init__(self, lines: list[str]) -> None:
         self.lines = lines
@@ -133,11 +164,19 @@ def parse_instruction(content: str) -> ParsedBody:
     issues: list[BodyIssue] = []
     error: BodyError | None = None
 
-    def fail(code: str, line: int, dlm_line: int, message: str) -> None:
+    def fail(code: str, line: int, dlm_line: int, message: str, shown: str | None = None) -> None:
+        # `message` is DLM's own (the body error); `shown`, where given, says more to the writer.
         nonlocal error
         if error is None:
             error = BodyError("InstructionParseError", dlm_line, message)
-        issues.append(BodyIssue(code, line, message))
+        issues.append(BodyIssue(code, line, shown or message))
+
+    def answer_lookalike(start: int, end: int) -> str | None:
+        # A line of the question body [start, end) that was meant as `### A`.
+        for i in range(start, end):
+            if it.stripped[i].startswith("#") and misspelled_header(it.stripped[i], A) is not None:
+                return lines[i]
+        return None
 
     def recover() -> None:
         # Resume at the next `### Q` so later pairs are still checked.
@@ -161,11 +200,19 @@ def parse_instruction(content: str) -> ParsedBody:
                 it.skip_blank()
                 continue
         if it.eof():
-            fail("DLM403", q_line, it.i + 1, f"### Q without matching `{A}` at end of section")
+            meant = answer_lookalike(q_line + 1, it.i)
+            fail("DLM403", q_line, it.i + 1, f"### Q without matching `{A}` at end of section",
+                 None if meant is None else f"### Q without matching `{A}` at end of section; got {meant!r} "
+                                            f"(a misspelled `{A}`?)")
             break
         if it.stripped[it.i] != A:
+            # DLM quotes the line after the question body: the next `### Q`. Where a line in the
+            # body was meant as the `### A`, that is the line to show.
+            meant = answer_lookalike(q_line + 1, it.i)
             fail("DLM404", q_line, it.i + 1,
-                 f"### Q must be followed by `{A}` alone on its line, got {it.peek()!r}")
+                 f"### Q must be followed by `{A}` alone on its line, got {it.peek()!r}",
+                 None if meant is None else f"### Q must be followed by `{A}` alone on its line, got {meant!r} "
+                                            f"(a misspelled `{A}`?)")
             continue  # the next line is a `### Q`: start the next pair there
         a_line = it.i
         it.i += 1

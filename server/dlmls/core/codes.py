@@ -26,6 +26,7 @@ CODES: dict[str, str] = {
     "FM160": "base_model is not a registry key, an `hf:org/name` or a local directory",
     "FM161": "base_model names a local directory that does not exist",
     "FM162": "training.sources path does not exist",
+    "FM163": "base_model is a registry model dlmls does not train (not a text model)",
     "DLM200": "unknown section fence type",
     "DLM201": "empty adapter suffix after `#`",
     "DLM202": "invalid adapter name in a fence",

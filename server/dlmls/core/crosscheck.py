@@ -16,13 +16,20 @@ here, run over a finished model:
   holding it when that directory is a `.dlm/` metadata folder).
 - a `base_model` that is not a registry key, a well-formed `hf:org/name`, or
   an existing local directory (FM160, with "did you mean" suggestions; an
-  `org/name` without `hf:` suggests the `hf:` spelling), and a local path
-  that does not exist (FM161).
+  `org/name` without `hf:` suggests the `hf:` spelling), a local path
+  that does not exist (FM161), and a registry model that is not a text
+  model (FM163).
 
-Missing files and unknown models are warnings: the file may be about to be
-created, and the registry may be older than the writer's DLM. The file
-system is injected (`exists`), so this module stays pure; with no base
-directory (an untitled buffer) or no `exists`, the path checks are skipped.
+A `base_model` that cannot name a model anywhere (a bare name that is
+neither a registry key nor a directory next to the document, `hf:` without
+`org/name`) or names one dlmls cannot train is an error: `dlmls train`
+refuses it whatever is on the machine (the same registry decides). What
+depends on the machine is a warning: a missing file may be about to be
+created, and a local model directory or `org/name` may be put in place (the
+worker then says "missing model"). The file system is injected (`exists`),
+so this module stays pure; with no base directory (an untitled buffer) or no
+`exists`, the path checks are skipped. `dlmls.core.checks` merges these with
+the model's own problems for `check`, the editor and `train` alike.
 """
 
 from __future__ import annotations
@@ -222,13 +229,20 @@ def _sources(info: Any, training: dict[str, Any], base_dir: str, exists: Exists)
 def _base_model(info: Any, base_dir: str | None, exists: Exists | None) -> list[Problem]:
     spec = info.base_model
     pos = info.positions.get(("base_model",))
-    if not isinstance(spec, str) or not spec or pos is None or registry.lookup(spec) is not None:
+    if not isinstance(spec, str) or not spec or pos is None:
         return []
     rng = pos.value
+    entry = registry.lookup(spec)
+    if entry is not None:
+        if entry.modality in registry.TRAINABLE_MODALITIES:
+            return []
+        return [_problem("FM163", Severity.ERROR, Stage.TRAIN, rng,
+                         f"base_model {spec!r} is a {entry.modality} model; dlmls trains text models only",
+                         path="base_model", value=spec, modality=entry.modality)]
     if spec.startswith(registry.HF_PREFIX):
         if registry.hf_id_ok(spec):
             return []
-        return [_problem("FM160", Severity.WARNING, Stage.TRAIN, rng,
+        return [_problem("FM160", Severity.ERROR, Stage.TRAIN, rng,
                          f"base_model {spec!r}: after `hf:` DLM needs a Hugging Face id `org/name`",
                          path="base_model", value=spec, suggestions=[])]
     if registry.looks_like_path(spec) or "/" in spec or "\\" in spec:
@@ -242,13 +256,17 @@ def _base_model(info: Any, base_dir: str | None, exists: Exists | None) -> list[
         # `org/name`: almost certainly a Hugging Face id written without `hf:`.
         found = registry.suggestions(spec)
         found.append(registry.HF_PREFIX + spec)
-        return [_unknown_model(spec, rng, found)]
-    return [_unknown_model(spec, rng, registry.suggestions(spec))]
+        return [_unknown_model(spec, rng, found, Severity.WARNING)]
+    # A bare name: a model directory of that name beside the document, or (far likelier) a
+    # misspelled registry key, which `dlmls train` refuses on any machine.
+    if base_dir is not None and exists is not None and exists(_resolve(spec, base_dir)):
+        return []
+    return [_unknown_model(spec, rng, registry.suggestions(spec), Severity.ERROR)]
 
 
-def _unknown_model(spec: str, rng: Range, found: list[str]) -> Problem:
+def _unknown_model(spec: str, rng: Range, found: list[str], severity: Severity) -> Problem:
     hint = f" (did you mean {' or '.join(found)}?)" if found else ""
-    return _problem("FM160", Severity.WARNING, Stage.TRAIN, rng,
+    return _problem("FM160", severity, Stage.TRAIN, rng,
                     f"base_model {spec!r} is not in the base-model registry{hint}; use a registry key, "
                     "`hf:org/name` or a local model directory", path="base_model", value=spec,
                     suggestions=found)

@@ -100,6 +100,15 @@ class Document:
         else:
             self.model = update_model(old_model, new_src, new_tree, start, old_end, new_end)
 
+    def edited(self, edits: list[tuple[int, int, bytes | str]]) -> Document:
+        """A new document: this one after replacing each byte span [start, end) of the current text
+        (spans that do not overlap) with its text, parsed incrementally; this one is unchanged."""
+        out = Document.__new__(Document)
+        out.parser, out.source, out.tree, out.model = self.parser, self.source, self.tree.copy(), self.model
+        for start, end, text in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
+            out.edit(start, end, text)
+        return out
+
     def update(self, source: bytes | str) -> None:
         """Take a new whole text by editing only the span where it differs from the current one.
 

@@ -8,6 +8,14 @@ text the writer has since changed. Edits are minimal: a key, a value, a line,
 an inserted line; the frontmatter is never re-serialised (its comments,
 order and quoting stay as written). Ranges are core ranges (0-based lines,
 code-point columns); the LSP layer converts them.
+
+Every fix offered makes the document better, checked by applying it (an
+incremental re-parse of a copy) before it is offered (`improves`): the
+document has no more errors than before; a fix for an error leaves strictly
+fewer errors, a fix for a warning strictly fewer problems of its code. So a
+fix never trades its error for another, e.g. an empty `### A` (DLM405) for a
+missing one (DLM404); where the text does not say what the fix should be
+(the answer is not written yet), none is offered.
 """
 
 from __future__ import annotations
@@ -17,10 +25,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from dlmls.core.bodies import A, Q
-from dlmls.core.document import Model
+from dlmls.core import checks
+from dlmls.core.bodies import A, Q, misspelled_header
+from dlmls.core.crosscheck import Exists
+from dlmls.core.document import Document, Model
 from dlmls.core.lint import marker_kind
-from dlmls.core.problems import Range
+from dlmls.core.problems import Problem, Range, Severity
 from dlmls.core.schema import FLAT_ADAPTER_KEYS
 
 
@@ -44,17 +54,49 @@ class Fix:
 Handler = Callable[[Model, Range, dict[str, Any]], list[Fix]]
 _NAME = re.compile(r"[A-Za-z0-9_-]+")
 _HEADING = re.compile(r"#{1,6}(?:[ \t]|$)")
+_PROBE = "### Q !probe"
 
 
-def fixes(model: Model, code: str, rng: Range, data: dict[str, Any] | None) -> list[Fix]:
-    """The fixes for a problem with `code` at `rng` (with its `data`) in `model`."""
+def fixes(model: Model, code: str, rng: Range, data: dict[str, Any] | None, *, document: Document | None = None,
+          base_dir: str | None = None, exists: Exists | None = None) -> list[Fix]:
+    """The fixes for a problem with `code` at `rng` (with its `data`) in `model`, each one
+    checked to leave the document better (`improves`). `document` (whose model is `model`) makes
+    that check an incremental re-parse; `base_dir` and `exists` are the cross-checks' (see
+    `dlmls.core.checks`), as the problem was found with them."""
     handler = HANDLERS.get(code)
     if handler is None:
         return []
     try:
-        return handler(model, rng, data or {})
+        found = handler(model, rng, data or {})
     except (KeyError, IndexError, TypeError, ValueError):
         return []  # data from an older or foreign diagnostic: offer nothing
+    if not found:
+        return []
+    before = checks.document_problems(model, base_dir, exists)
+    target = next((p for p in before if p.code == code and p.range == rng), None)
+    if target is None:
+        return []  # the problem is not (or no longer) there
+    if document is None or document.model is not model:
+        document = Document(model.source)
+    return [f for f in found if improves(document, f, target, before, base_dir, exists)]
+
+
+def improves(document: Document, fix: Fix, target: Problem, before: list[Problem], base_dir: str | None = None,
+             exists: Exists | None = None) -> bool:
+    """Whether applying `fix` (for `target`, one of `before`, the problems of `document`) leaves the
+    document better: never more errors; for an error, strictly fewer errors; for a lesser problem,
+    strictly fewer of its code (it is gone, and no other like it came in its place). A fix that trades
+    its error for another (an inserted `### A` with no answer: DLM405) is no fix. A fix for a warning
+    may bring a warning of another kind to light (a repaired image fence whose file is missing: DLM240)."""
+    lines = document.model.lines
+    edited = document.edited([(lines.offset(e.range.start_line, e.range.start_col),
+                               lines.offset(e.range.end_line, e.range.end_col), e.text) for e in fix.edits])
+    after = checks.document_problems(edited.model, base_dir, exists)
+    errors_before, errors_after = len(checks.errors(before)), len(checks.errors(after))
+    if target.severity == Severity.ERROR:
+        return errors_after < errors_before
+    same = lambda problems: sum(p.code == target.code for p in problems)  # noqa: E731
+    return errors_after <= errors_before and same(after) < same(before)
 
 
 def _text(model: Model, rng: Range) -> str | None:
@@ -131,22 +173,78 @@ def _prose_before(model: Model, rng: Range, data: dict[str, Any]) -> list[Fix]:
                 preferred=True)]
 
 
-def _insert_answer(model: Model, rng: Range, data: dict[str, Any]) -> list[Fix]:
-    """Insert `### A` after the question body that starts at the range's `### Q`."""
-    row = rng.start_line
+def _question_rows(model: Model, row: int) -> list[int] | None:
+    """The rows of the question body after the `### Q` at `row` (up to the next header or the
+    section's end), or None when `row` is not a `### Q` line any more."""
     section = model.section_at_line(row)
-    if section is None or model.line_text(row).strip() not in (Q, "### Q !probe"):
-        return []
-    last = row
+    if section is None or model.line_text(row).strip() not in (Q, _PROBE):
+        return None
+    rows = []
     for r in range(row + 1, section.end_line + 1):
-        stripped = model.line_text(r).strip()
-        if stripped in (Q, A, "### Q !probe"):
+        if model.line_text(r).strip() in (Q, A, _PROBE):
             break
-        if stripped:
-            last = r
-    end = len(model.line_text(last))
-    return [Fix("Insert `### A` after the question", (Edit(Range(last, end, last, end), "\n" + A),),
-                preferred=True)]
+        rows.append(r)
+    return rows
+
+
+def _question_end(model: Model, rows: list[int]) -> int | None:
+    """The last row of the question where the body also holds its answer: the first line that ends
+    with `?`, else the end of the first paragraph, with more text after it (outside code blocks);
+    None when the body is all question (an answer has to be written, not marked)."""
+    texts = [model.line_text(r).strip() for r in rows]
+    in_code, outside = False, []
+    for k, text in enumerate(texts):
+        if text.startswith("```"):
+            in_code = not in_code
+        elif not in_code:
+            outside.append(k)
+    last_text = max((k for k, t in enumerate(texts) if t), default=-1)
+    candidates = [k for k in outside if texts[k] and k < last_text]
+    for k in candidates:
+        if texts[k].endswith("?"):
+            return rows[k]
+    for k in candidates:
+        if k + 1 in outside and not texts[k + 1]:
+            return rows[k]
+    return None
+
+
+def _quote(text: str, width: int = 40) -> str:
+    text = text.strip()
+    return f"'{text}'" if len(text) <= width else f"'{text[: width - 1]}…'"
+
+
+def _answer_header(model: Model, rng: Range, data: dict[str, Any]) -> list[Fix]:
+    """DLM403/DLM404, a question with no `### A`: write the `### A` the writer misspelled, or mark
+    where the answer already written in the question body starts. Never an empty answer (DLM405)."""
+    rows = _question_rows(model, rng.start_line)
+    if rows is None:
+        return []
+    for r in rows:
+        line = model.line_text(r)
+        meant = misspelled_header(line, A)
+        if meant is not None:
+            title = (f"Replace `{line.strip()}` with `{A}`" if meant == A
+                     else f"Replace `{line.strip()}` with `{A}` and the text on the next line")
+            return [Fix(title, (Edit(Range(r, 0, r, len(line)), meant),), preferred=True)]
+    split = _question_end(model, rows)
+    if split is None:
+        return []
+    end = len(model.line_text(split))
+    return [Fix(f"Insert `{A}` after {_quote(model.line_text(split))}",
+                (Edit(Range(split, end, split, end), "\n" + A),), preferred=True)]
+
+
+def _question_header(model: Model, rng: Range, data: dict[str, Any]) -> list[Fix]:
+    """DLM401 on a line that looks like a misspelled `### Q` (`### q`, `### Question: text`)."""
+    row = rng.start_line
+    line = model.line_text(row)
+    meant = misspelled_header(line, Q)
+    if meant is None or model.section_at_line(row) is None:
+        return []
+    title = (f"Replace `{line.strip()}` with `{Q}`" if meant == Q
+             else f"Replace `{line.strip()}` with `{Q}` and the text on the next line")
+    return [Fix(title, (Edit(Range(row, 0, row, len(line)), meant),), preferred=True)]
 
 
 # Adapters ------------------------------------------------------------------------
@@ -252,7 +350,8 @@ HANDLERS: dict[str, Handler] = {
     "DLM322": _replace_line("Remove the whitespace around the marker"),
     "DLM320": _join_marker,
     "DLM230": _declare_adapter,
-    "DLM403": _insert_answer,
-    "DLM404": _insert_answer,
+    "DLM401": _question_header,
+    "DLM403": _answer_header,
+    "DLM404": _answer_header,
     "DLM421": _prose_before,
 }

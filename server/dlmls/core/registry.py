@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 HF_PREFIX = "hf:"
+TRAINABLE_MODALITIES = frozenset({"text", "text-moe"})  # what dlmls trains (the worker refuses the rest)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,21 +10,24 @@ rejecting suggestions `refactor.rewrite`, fixes `quickfix`).
 The client sends back the diagnostics under the cursor; each fix is computed
 by the core (`dlmls.core.fixes`) from a diagnostic's code, range and `data`
 plus the document as it is now, and only when the text there still is what
-the check saw. Every edit is a `TextDocumentEdit` tied to the document
-version the fix was computed from, so a client never applies it to text the
-writer has changed since. The single best fix of a diagnostic is marked
+the check saw and applying it leaves the document better (never more
+errors, and fewer problems like the one fixed: `dlmls.core.fixes.improves`,
+with the cross-checks run as the diagnostics run them). Every edit is a
+`TextDocumentEdit` tied to the document version the fix was computed from,
+so a client never applies it to text the writer has changed since. The single best fix of a diagnostic is marked
 preferred (what "auto fix" applies).
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
 from dlmls.core.problems import Range
-from dlmls.lsp.diagnostics import SOURCE
+from dlmls.lsp.diagnostics import SOURCE, document_dir
 from dlmls.lsp.positions import RangeConverter, code_point_column
 
 if TYPE_CHECKING:
@@ -42,6 +45,7 @@ def code_actions(entry: Entry, diagnostics: list[types.Diagnostic], encoding: st
 
     doc = entry.document
     model = doc.model
+    base_dir = document_dir(entry.uri)  # the cross-checks as the diagnostics ran them
     convert = RangeConverter(model, encoding)
     ident = types.OptionalVersionedTextDocumentIdentifier(uri=entry.uri, version=entry.version)
     out: list[types.CodeAction] = []
@@ -52,7 +56,8 @@ def code_actions(entry: Entry, diagnostics: list[types.Diagnostic], encoding: st
         rng = Range(r.start.line, code_point_column(doc, r.start.line, r.start.character, encoding),
                     r.end.line, code_point_column(doc, r.end.line, r.end.character, encoding))
         data = diagnostic.data if isinstance(diagnostic.data, dict) else {}
-        for fix in core_fixes.fixes(model, str(diagnostic.code), rng, data):
+        for fix in core_fixes.fixes(model, str(diagnostic.code), rng, data, document=doc, base_dir=base_dir,
+                                    exists=os.path.exists):
             edits = [types.TextEdit(range=convert.range(e.range), new_text=e.text) for e in fix.edits]
             out.append(types.CodeAction(
                 title=fix.title,

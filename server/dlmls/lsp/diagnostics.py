@@ -3,8 +3,10 @@
 A run publishes the model's problems (parse, train-time and lint, kept with
 each section and reused across edits) merged with the cross-checks that need
 the whole document or the disk (`dlmls.core.crosscheck`): undeclared
-adapters, dangling source section ids, missing files, unknown base models;
-and a hint (DLM500) when the text has moved on from what the current adapter
+adapters, dangling source section ids, missing files, unknown base models
+(merged by `dlmls.core.checks`, as `dlmls check` and `dlmls train` see them:
+an Error here is exactly what makes training refuse the document); and a
+hint (DLM500) when the text has moved on from what the current adapter
 version was trained on, read (cached, read-only) from the store.
 Paths resolve against the document's directory for `file:` URIs only; file
 existence is remembered for a couple of seconds so a burst of edits does not
@@ -33,7 +35,6 @@ between ~17 ms and ~2 ms a keystroke.
 from __future__ import annotations
 
 import asyncio
-import heapq
 import logging
 import os
 import time
@@ -201,14 +202,16 @@ class Publisher:
             self._files[uri] = hit
         return [hit[1]] if hit[1] is not None else []
 
-    def cross_problems(self, uri: str, model: Model) -> list[Problem]:
-        """The cross-check problems of the open document `uri` at `model`."""
-        from dlmls.core.crosscheck import CrossCache, crosscheck
+    def problems(self, uri: str, model: Model, extra: Iterable[Problem] = ()) -> list[Problem]:
+        """The problems of the open document `uri` at `model` with its cross-checks (and `extra`), in
+        document order: `dlmls.core.checks`, as `dlmls check` and `dlmls train` see them."""
+        from dlmls.core import checks
+        from dlmls.core.crosscheck import CrossCache
 
         cache = self._cross.get(uri)
         if cache is None:
             cache = self._cross[uri] = CrossCache()
-        return crosscheck(model, document_dir(uri), self.exists, cache)
+        return checks.document_problems(model, document_dir(uri), self.exists, cache, extra)
 
     def current_delay(self) -> float:
         """Seconds of quiet to wait after a change before a run."""
@@ -261,11 +264,8 @@ class Publisher:
         model = entry.document.model
         convert = RangeConverter(model, self.server.position_encoding)
         extra = adapter_problems(model, self.server.store_reader, self.server.dlm_home)
-        extra += self.cross_problems(uri, model)
         extra += self.file_problems(uri, model)
-        position = lambda p: (p.range.start_line, p.range.start_col)  # noqa: E731
-        extra.sort(key=position)
-        problems = heapq.merge(model.problems, extra, key=position)
+        problems = self.problems(uri, model, extra)
         diagnostics = self._json.setdefault(uri, JsonCache()).convert(problems, convert)
         self.server.protocol.notify_json(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS,
                                          {"uri": uri, "version": entry.version, "diagnostics": diagnostics})

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import time
 import uuid
 from collections.abc import Callable
@@ -44,7 +45,6 @@ from lsprotocol import types
 from pygls.uris import to_fs_path
 
 from dlmls import protocol
-from dlmls.core.problems import Severity
 from dlmls.jobs import JobFailed, Jobs, format, worker_command
 from dlmls.lsp import code_actions as actions
 
@@ -169,7 +169,9 @@ class Training:
 
     def snapshot(self, uri: str) -> Snapshot | str:
         """The document's text now (the open buffer, else the file), or why there is none."""
+        from dlmls.core import checks
         from dlmls.core.document import Document
+        from dlmls.lsp.diagnostics import document_dir
 
         path = to_fs_path(uri) or ""
         name = PurePath(path).name if path else uri
@@ -184,8 +186,9 @@ class Training:
                     document, version = Document(f.read()), None
             except OSError as exc:
                 return f"cannot read {path}: {exc.strerror or exc}"
-        errors = [f"line {p.range.start_line + 1}: {p.message}"
-                  for p in document.model.problems if p.severity == Severity.ERROR]
+        # The errors `dlmls check` and the diagnostics show (`dlmls.core.checks`), cross-checks included.
+        blocking = checks.blocking_problems(document.model, document_dir(uri), os.path.exists)
+        errors = [f"line {p.range.start_line + 1}: {p.message}" for p in blocking]
         return Snapshot(uri, name, path, document.text, version, errors)
 
     def job_snapshot(self, uri: str, doing: str) -> Snapshot | dict[str, Any]:

@@ -18,7 +18,7 @@ local defaults = {
   cmd = { 'dlmls', 'serve' },
   -- Extra environment for the server (and so for the training worker it starts).
   cmd_env = nil,
-  -- Server settings: workerCommand, dlmHome, allowDownload, diagnosticsDelay
+  -- Server settings: workerCommand, dlmHome, allowDownload, diagnosticsDelay, synthesis
   -- (server/dlmls/lsp/settings.py); sent as initializationOptions {dlmls = ...}.
   settings = {},
   -- The workspace root is the nearest directory holding one of these, else the file's directory.
