@@ -11,15 +11,15 @@ No torch here, so every decision is unit-tested without a model:
   sentences (a follow-up that needs both) with the span taken from the second.
 - **Questions.** Measured here on SmolLM2-135M: asked for a question and
   an answer about a sentence, the model (base or adapter) mostly wrote
-  questions about other islands and answers it made up (4 of 20 kept on a
+  questions about other places and answers it made up (4 of 20 kept on a
   180-word document, half of them wrong); told the answer span in a
   few-shot prompt or a chat request, it put the span into the question
-  ("What is Quillhaven?"). So each question is first *drafted by rule*
+  ("What is Stanmere?"). So each question is first *drafted by rule*
   (`draft_question`: the span replaced by question words — "how many
   metres", "what year", "who", "what sea" — the clause cut after it and
   before it, an opening "It"/"He" replaced by its antecedent, "they" by the
   group it names), with a second wording that puts the question words in
-  front where a simple rule can ("How many litres does the K7 hold?",
+  front where a simple rule can ("How many barrels does the Quorl press hold?",
   `fronted`); spans are looked for per clause, so a fact in a later clause
   is asked about too. The teacher then rewrites the draft in plain words
   from a few-shot `Sentence / Draft → Question` prompt (not a chat request,
@@ -27,13 +27,13 @@ No torch here, so every decision is unit-tested without a model:
   this model). Drafts and rewrites are all candidates; the filters and the
   judge choose.
 - **Answers** (`fact_answer`): the fact first, then the clause that states
-  it, made from the prose ("Twelve pennets — the brass tolk is divided into
-  twelve pennets."): the first token decides a small model's answer, and a
+  it, made from the prose ("Nine bits — the iron groat is split into nine
+  bits."): the first token decides a small model's answer, and a
   sentence after it is what a user wants to read. The teacher answers each
   rewritten question with its target sentence in front of it (`synth.py`);
   a rewrite whose answer misses the span is dropped (*inconsistent*: the
-  rewrite lost the draft's meaning — "What is saffron?" for a draft whose
-  answer is "fishing boats").
+  rewrite lost the draft's meaning — "What is barley?" for a draft whose
+  answer is "tugboats").
 - **Filters** (in order, each counted): parse failures and *artifacts*
   (non-questions, "the text"/"the passage", echoes of the prompt format,
   lines that would read as `### Q`/fences in a `.dlm`, answers that only
@@ -102,14 +102,37 @@ what which who whom whose when where why how do does did done has have had not n
 can could would should will shall may might must also only just each every any some more most much many
 one two first called named same such other another own up down out off again once here all both
 """.split())
-_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
+PREPOSITIONS = ("about", "above", "across", "after", "against", "along", "among", "around", "at", "before",
+                "behind", "below", "beneath", "beside", "between", "beyond", "by", "during", "for", "from", "in",
+                "inside", "into", "near", "of", "off", "on", "onto", "outside", "over", "past", "since", "through",
+                "throughout", "to", "toward", "towards", "under", "underneath", "until", "upon", "via", "with",
+                "within", "without")
+"""English prepositions. A drafted question may open with one and its question words ("Over what does the
+kite fly?", `fronted`), and so may a question `natural` counts as asked the way a reader asks: both read
+this one list."""
+_LOCATIVE = frozenset(PREPOSITIONS) - {"about", "after", "against", "among", "before", "between", "by", "during",
+                                        "for", "of", "since", "until", "with", "without"}
+"""Prepositions of place and direction: a name after one is a place ("on Brask Moor"), never asked for by "who"."""
+_PREPOSITION = "(?:" + "|".join(PREPOSITIONS) + ")"
+_WORD = re.compile(r"[^\W_][\w'’-]*")  # a word in any script ("Zürich", "café"), an identifier ("rollup_state")
 _NUMBER_WORDS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
                  "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand "
                  "million").split()
-_NUMBER_TOKEN = re.compile(r"\d[\d,.]*\d|\d")  # "1,212", "2.5", "7": numbers as written
+_NUMBER_TOKEN = re.compile(r"\d[\d,.]*\d|\d")  # "3,075", "2.5", "7": numbers as written
 _MONTHS = frozenset("January February March April May June July August September October November December".split())
 _NUMBER = re.compile(r"(?:\d[\d,]*(?:\.\d+)?|(?:{0})(?:-(?:{0}))?)".format("|".join(_NUMBER_WORDS)))
-_TOKEN = re.compile(r"\"[^\"]+\"|“[^”]+”|[A-Za-z0-9][A-Za-z0-9'’.,-]*[A-Za-z0-9]|[A-Za-z0-9]")
+_TOKEN = re.compile(
+    r'"[^"]+"|“[^”]+”|`[^`]+`'  # a quoted string, a code span
+    # A flag ("--dry-run"), a decorator or handle ("@cache"), a path or dotfile ("/var/log", "~/.cache", ".env").
+    r"|(?:-{1,2}(?=[^\W\d_])|@(?=[^\W_])|(?<![.\w])(?:(?:\.{1,2}/|~/|/)\.?|\.)(?=[^\W_]))?"
+    # Letters and digits of any script, and what joins them inside one word or identifier: "_" ("rollup_state"),
+    # an apostrophe or hyphen before a letter ("Tennick's", "moss-green"), "." before a letter or digit
+    # ("functools.wraps", "2.5", "3.12.1"), "," and ":" between digits ("3,075", "12:30"), "::", "://", "@",
+    # "/" inside or closing a path ("/var/log/app/"), and a closing "+"/"#" after a letter ("C++", "F#").
+    r"_*[^\W_](?:[\w\u0300-\u036f]|['’-](?=[^\W_])|\.(?=[^\W_])|(?<=\d)[,:](?=\d)|::(?=[^\W_])|://(?=[^\W_])"
+    r"|@(?=[^\W_])|/(?=[\w.~])|/(?=[\s,;:.)\]]|$))*(?:(?<=[^\W\d_])[+#]+)?")
+"""A token of a sentence: a word, a number as written, an identifier or path, or a quoted string. Every
+character between two tokens is one no span runs on across unless it is white space (`spans`)."""
 _NOT_IN_SPAN = _STOPWORDS | frozenset(
     "still until while since because among whose year years like after before later made found born minus below "
     "above near around during".split())
@@ -133,7 +156,7 @@ class Target:
     index: int  # position among the section's targets (for caps and for picking "another" question)
     span: str = ""  # the answer the question must lead to (a span of `text`); "" asks for question and answer
     topic: str = ""  # what the section is about (its heading, else its first name), for "it"/"its"
-    group: str = ""  # who "they" are ("the islanders"), for "they"/"their"
+    group: str = ""  # who "they" are ("the miners"), for "they"/"their"
 
 
 @dataclass(slots=True)
@@ -212,108 +235,148 @@ def sentences(prose: str) -> list[str]:
     return out
 
 
+def _identifier(token: str) -> bool:
+    """Whether a token is code, a path or a version rather than a word ("rollup_state", "functools.wraps",
+    "`make test`", "/var/log/app/", "--dry-run", "@cache", "3.12.1", "12:30", "C++", "getUser"): the whole
+    token is one answer, never part of a run of words. Abbreviations ("e.g", "U.S") and numbers ("2.5",
+    "3,075") are not identifiers."""
+    if token[0] in "`-@./~" or "_" in token or "::" in token or "@" in token or token[-1] in "+#":
+        return True
+    if "." in token or ":" in token:
+        return not _NUMBER.fullmatch(token.lower()) and not re.fullmatch(r"(?:[^\W\d_]\.)+[^\W\d_]", token)
+    if "/" in token:  # a path ("src/app/main", "docs/index.md"), not "km/h" or "and/or"
+        return token.count("/") >= 2
+    return token[0].islower() and any(c.isupper() for c in token[1:])  # camelCase
+
+
+def _stop(token: str) -> bool:
+    """Whether a word is no part of an answer span: a function word, or one made of them or of single
+    letters ("and/or", "e.g")."""
+    parts = [p for p in re.split(r"[/.]", token.lower()) if p]
+    if len(parts) <= 1:
+        return token.lower() in _NOT_IN_SPAN
+    return all(p in _NOT_IN_SPAN or len(p) == 1 for p in parts)
+
+
+def _capitalised(text: str) -> str:
+    """The text with its first letter upper-case, as a sentence or question opens, unless it opens with an
+    identifier: code keeps its case ("rollup_state holds ...", not "Rollup_state holds ...")."""
+    first = _TOKEN.match(text)
+    if first is not None and first.group()[0] not in "\"“" and _identifier(first.group()):
+        return text
+    return text[:1].upper() + text[1:]
+
+
 def spans(sentence: str, *, in_order: bool = False, subjects: bool = True) -> list[str]:
     """Short spans of a sentence a question could have as its answer, best kinds first (or in sentence order).
 
-    Quoted strings, numbers with their unit or month ("1,212 metres", "9 March",
-    "October 2017"), runs of capitalised words ("Mount Teskar", "University of
-    Amberwyck"), then runs of up to three lower-case content words ("blue salt"),
-    with a leading or trailing verb-looking word ("glows indigo", "salt raked")
-    trimmed. No tagger: the round-trip check after answer shaping drops spans
-    that make no question.
+    Quoted strings, numbers with their unit or month ("3,075 metres", "14 May",
+    "June 1998"), identifiers and paths ("rollup_state", "/var/log/app/"), runs of
+    capitalised words ("Carn Dubh", "College of Wistran"), then runs of up to three
+    lower-case content words ("pale barley"), with a leading or trailing
+    verb-looking word ("turns amber", "barley harvested") trimmed. No tagger: the
+    round-trip check after answer shaping drops spans that make no question.
+
+    Every span is the sentence's own text, whole tokens of it: a run of words goes on only across white
+    space, never across a comma, semicolon, colon, bracket, dash or quote mark ("Pellow, Stanmere and Brask"
+    is three names, "in May, Ann said" is no "May Ann").
     """
     matches = list(_TOKEN.finditer(sentence))
     toks = [m.group() for m in matches]
-    # Whether punctuation follows a token (the tokens themselves end in a letter or digit).
-    punct = [sentence[m.end():m.end() + 1] in (",", ";", ":", ".") for m in matches]
+    n = len(toks)
+    # joined[k]: only white space between token k and the next, so a span may run on from one to the other.
+    joined = [sentence[a.end():b.start()].isspace() for a, b in zip(matches, matches[1:], strict=False)] + [False]
     found: list[tuple[str, str]] = []
-    i, n = 0, len(toks)
+    i = 0
 
-    def clean(words: Sequence[str]) -> str:
-        return " ".join(words).rstrip(".,;:")
+    def text(start: int, end: int) -> str:  # tokens start..end-1 as the sentence spells them
+        return sentence[matches[start].start():matches[end - 1].end()]
 
     while i < n:
         t = toks[i]
-        bare = t.rstrip(".,;:")
         if t[0] in "\"“":
-            found.append(("quote", t.strip("\"“”").rstrip(".,;:")))
+            found.append(("quote", t.strip("\"“”").rstrip(".,;:").strip()))
             i += 1
-        elif _NUMBER.fullmatch(bare.lower()) or (bare in _MONTHS and i + 1 < n
-                                                  and re.fullmatch(r"\d{4}", toks[i + 1].rstrip(".,;:"))):
+        elif _identifier(t):
+            found.append(("name" if i > 0 else "subject", t))
+            i += 1
+        elif _NUMBER.fullmatch(t.lower()) or (t in _MONTHS and joined[i] and re.fullmatch(r"\d{4}", toks[i + 1])):
             j = i + 1
-            if bare in _MONTHS:
+            if t in _MONTHS:
                 j = i + 2
-            elif j < n and toks[j].rstrip(".,;:") in _MONTHS:
+            elif joined[i] and toks[j] in _MONTHS:
                 j += 1
-            elif (j < n and bare == t and toks[j].lower() not in _NOT_IN_SPAN and toks[j][0].islower()
+            elif (joined[i] and toks[j][0].islower() and not _stop(toks[j]) and not _identifier(toks[j])
                   and not _NUMBER.fullmatch(toks[j].lower())):
                 j += 1  # its unit or what it counts
-                if (j < n and toks[j - 1] == toks[j - 1].rstrip(".,;:")
-                        and toks[j].rstrip(".,;:") in _UNITS_CAPITALISED):
+                if joined[j - 1] and toks[j] in _UNITS_CAPITALISED:
                     j += 1
-            start = i - 1 if i > 0 and toks[i - 1].lower() == "minus" else i
-            found.append(("number", clean(toks[start:j])))
+            start = i - 1 if i > 0 and joined[i - 1] and toks[i - 1].lower() == "minus" else i
+            found.append(("number", text(start, j)))
             i = j
         elif t[0].isupper():
+            if t.lower() in PREPOSITIONS and joined[i] and toks[i + 1][0].isupper():
+                i += 1  # "In Pellow the mill stands": a preposition is no part of the name after it
+                continue
             j = i + 1
-            while j < n and not toks[j - 1].endswith((",", ".", ";", ":")) and (
-                    toks[j][0].isupper() or (toks[j] in ("of", "de", "van", "von") and j + 1 < n
-                                             and toks[j + 1][0].isupper())):
+            while joined[j - 1] and not _identifier(toks[j]) and (
+                    toks[j][0].isupper() or (toks[j] in ("of", "de", "van", "von") and joined[j]
+                                             and toks[j + 1][0].isupper() and not _identifier(toks[j + 1]))):
                 j += 1
-            name = clean(toks[i:j])
-            if name.lower() not in _NOT_IN_SPAN:
+            name = text(i, j)
+            if name.lower() not in _NOT_IN_SPAN or (i > 0 and name in _MONTHS):  # "in May", not "may"
                 found.append(("name" if i > 0 else "subject", re.sub(r"['’]s$", "", name)))
             i = j
-        elif bare.lower() not in _NOT_IN_SPAN and not _NUMBER.fullmatch(bare.lower()):
+        elif not _stop(t) and not _NUMBER.fullmatch(t.lower()):
             j = i + 1
-            while (j < n and j - i < 3 and toks[j - 1] == toks[j - 1].rstrip(".,;:") and toks[j][0].islower()
-                   and toks[j].rstrip(".,;:").lower() not in _NOT_IN_SPAN
-                   and not _NUMBER.fullmatch(toks[j].rstrip(".,;:").lower())):
+            while (j - i < 3 and joined[j - 1] and toks[j][0].islower() and not _stop(toks[j])
+                   and not _identifier(toks[j]) and not _NUMBER.fullmatch(toks[j].lower())):
                 j += 1
-            words = [w.rstrip(".,;:") for w in toks[i:j]]
-            start = i  # the first word kept
-            if (len(words) > 1 and re.search(r"(ed|es|s)$", words[0]) and not words[0].endswith("ss")
-                    and "-" not in words[0]):  # "plum-coloured field" is no verb and its object
-                words = words[1:]  # "glows indigo", "painted saffron"
-                start += 1
-            if len(words) > 1 and words[-1].endswith("ed"):
-                words = words[:-1]  # "blue salt raked", "glass kettle launched"
-            following = toks[j].rstrip(".,;:").lower() if j < n else ""
-            if len(words) > 1 and following in ("a", "an", "the"):
-                words = words[:-1]  # "island won the regatta": a verb before its object
-            previous = toks[start - 1].lower() if start > 0 else ""
-            ends_clause = punct[j - 1]  # "discovered ferrolumine, a pale ...": no verb before its object
-            verb = len(words) == 1 and (re.search(r"(ed|s)$", words[0])  # lone "holds", "founded"
-                                        # "sold 62,000 units", "won the prize"
-                                        or (not ends_clause and (bool(_NUMBER.fullmatch(following))
-                                                                 or following in ("a", "an", "the")))
-                                        # "they pay", "we celebrate"
-                                        or previous in ("they", "we", "he", "she", "it", "i", "you")
-                                        # "41 kilometres long": how a number is measured, not a thing
-                                        or bool(found and found[-1][0] == "number" and start > 0
-                                                and toks[start - 1].rstrip(".,;:") == found[-1][1].split()[-1]))
-            # A noun that only classifies the name or number after it ("the town of Harrowgate Falls", "a
-            # factory in Lisk", "the age of 74", "a book called The Cold Light") is not the fact; the name is.
-            after = toks[start + len(words):start + len(words) + 2]
-            classifier = ((len(after) == 2 and after[0].lower() in ("of", "in", "called", "named")
-                           and (after[1][:1].isupper() or bool(_NUMBER.fullmatch(after[1].lower().rstrip(".,")))))
-                          # "the engineer Ottilie Vance": a title before the name
-                          or (len(after) >= 1 and after[0][:1].isupper() and words[-1][:1].islower()
-                              and not punct[j - 1]))
+            a, b = i, j  # the words kept: toks[a:b]
+            if (b - a > 1 and re.search(r"(ed|es|s)$", toks[a]) and not toks[a].endswith("ss")
+                    and "-" not in toks[a]):  # "moss-green ground" is no verb and its object
+                a += 1  # "turns amber", "painted grey"
+            if b - a > 1 and toks[b - 1].endswith("ed"):
+                b -= 1  # "pale barley harvested", "iron press launched"
+            following = toks[j].lower() if joined[j - 1] else ""
+            if b - a > 1 and following in ("a", "an", "the"):
+                b -= 1  # "choir won the shield": a verb before its object
+            previous = toks[a - 1].lower() if a > 0 else ""
+            ends_clause = not joined[j - 1]  # "described greywort, a dark lichen": no verb before its object
+            verb = b - a == 1 and (re.search(r"(ed|s)$", toks[a])  # lone "holds", "founded"
+                                   # "took 48,500 orders", "won the shield"
+                                   or (not ends_clause and (bool(_NUMBER.fullmatch(following))
+                                                            or following in ("a", "an", "the")))
+                                   # "they pay", "we celebrate"
+                                   or previous in ("they", "we", "he", "she", "it", "i", "you")
+                                   # "27 miles long": how a number is measured, not a thing
+                                   or bool(found and found[-1][0] == "number" and a > 0 and joined[a - 1]
+                                           and toks[a - 1] == found[-1][1].split()[-1]))
+            # A noun that only classifies the name, number or identifier after it ("the market town of
+            # Pellow", "a forge in Brask", "the age of 81", "a book called The Long Weir", "a database named
+            # rollup_state") is not the fact; the name is.
+            after = toks[b:b + 2]
+            classifier = ((len(after) == 2 and joined[b - 1] and joined[b]
+                           and after[0].lower() in ("of", "in", "called", "named")
+                           and (after[1][:1].isupper() or bool(_NUMBER.fullmatch(after[1].lower()))
+                                or _identifier(after[1])))
+                          # "the engineer Cosmo Pritchard", "the Kafka topic `events.raw`": a title before the name
+                          or (len(after) >= 1 and joined[b - 1] and (after[0][:1].isupper() or _identifier(after[0]))
+                              and toks[b - 1][:1].islower()))
             # "while heating", "at night": circumstances, not facts anyone asks for by this word.
-            circumstance = len(words) == 1 and (words[0].endswith("ing") or previous in ("at", "while"))
+            circumstance = b - a == 1 and (toks[a].endswith("ing") or previous in ("at", "while"))
             if not verb and not classifier and not circumstance:
                 # A phrase that opens the sentence ("The highest point is ...") is its subject, not an answer.
                 opening = all(w.lower() in _NOT_IN_SPAN or re.search(r"['’]s$", w) for w in toks[:i])
-                found.append(("subject" if opening else "phrase", " ".join(words)))
+                found.append(("subject" if opening else "phrase", text(a, b)))
             i = j
         else:
             i += 1
     out: list[str] = []
     # sorted() is stable: sentence order within a kind.
-    for kind, text in (found if in_order else sorted(found, key=lambda f: _SPAN_RANK[f[0]])):
-        if text and text.lower() not in (o.lower() for o in out) and (subjects or kind != "subject"):
-            out.append(text)
+    for kind, span in (found if in_order else sorted(found, key=lambda f: _SPAN_RANK[f[0]])):
+        if span and span.lower() not in (o.lower() for o in out) and (subjects or kind != "subject"):
+            out.append(span)
     return out
 
 
@@ -337,8 +400,8 @@ def antecedents(sents: Sequence[str], fallback: str) -> list[str]:
     """For each sentence, what an opening "It"/"Its" refers to and, for "He"/"She", who.
 
     "It" is the first name of the nearest earlier sentence that named something new: one that does not
-    itself open with a pronoun, or that does and introduces a name with a copula ("Its flagship product
-    is the Pellucid K7"). "He"/"She" is the nearest earlier name of two or more words that opened a
+    itself open with a pronoun, or that does and introduces a name with a copula ("Its best seller is
+    the Corvex R4"). "He"/"She" is the nearest earlier name of two or more words that opened a
     sentence.
     """
     out: list[str] = []
@@ -363,7 +426,7 @@ _PLURAL_OPENING = re.compile(
 
 def plural_subjects(sents: Sequence[str]) -> list[str]:
     """For each sentence, who a "they"/"their" refers to: the plural subject that opened the nearest
-    sentence so far ("The islanders speak Velli, ..." → "the islanders"), or ""."""
+    sentence so far ("The miners speak Corrish, ..." → "the miners"), or ""."""
     out: list[str] = []
     last = ""
     for s in sents:
@@ -398,8 +461,8 @@ def clause_of(sentence: str, at: int) -> tuple[str, int]:
 
     A clause after "; " or ", and they/its/the ..." stands alone (its opening pronoun is resolved by
     the caller); one after ", which is ..." gets the noun it describes as its subject ("... pay with
-    the brass tolk, which is divided into twelve pennets" → "The brass tolk is divided into twelve
-    pennets"). Measured on the quality documents: a draft that kept the whole sentence in front of a
+    the iron groat, which is split into nine bits" → "The iron groat is split into nine bits").
+    Measured on the quality documents: a draft that kept the whole sentence in front of a
     later clause was too long for the teacher to rewrite, and the ones with "they" were all dropped.
     """
     breaks = [m for m in _CLAUSE_BREAK.finditer(sentence) if m.end() <= at]
@@ -413,13 +476,13 @@ def clause_of(sentence: str, at: int) -> tuple[str, int]:
         if h is None:
             return sentence, at
         head = "the " + h.group(1) + " "
-    elif "who" in m.group():  # "... is Priya Vantongeren, who holds eleven patents" → "Priya Vantongeren holds ..."
+    elif "who" in m.group():  # "... is Oskar Lindqvist, who keeps three dogs" → "Oskar Lindqvist keeps ..."
         h = _NAME_HEAD.search(sentence[:m.start()])
         if h is None:
             return sentence, at
         head = h.group(1) + " "
     clause = head + rest
-    return clause[:1].upper() + clause[1:], at - m.end() + len(head)
+    return _capitalised(clause), at - m.end() + len(head)
 
 
 def targets(section_id: str, prose: str, strategy: str) -> list[Target]:
@@ -434,9 +497,9 @@ def targets(section_id: str, prose: str, strategy: str) -> list[Target]:
             parts = clauses(s)
             for part in parts:
                 # What the sentence is about is the questions' subject, seldom their answer: asked last.
-                # A clause's own subject makes a reverse question ("Orvane Labs's what is a copper-coloured
-                # owl?" → "logo") whose answer the adapter then gives to anything about the topic: on orvane
-                # it answered "logo" to three held-out questions. Those are not asked.
+                # A clause's own subject makes a reverse question ("Tennick Forge's what is a black stag?"
+                # → "badge") whose answer the adapter then gives to anything about the topic: on one quality
+                # document it answered such a word to three held-out questions. Those are not asked.
                 ranked = sorted(spans(part, subjects=False), key=lambda x: x.lower() in subject.lower())
                 cap = max(MIN_SPANS // len(parts) or 1, round(len(_WORD.findall(part)) / WORDS_PER_SPAN))
                 picked.extend(x for x in ranked[:cap] if x.lower() not in (p.lower() for p in picked))
@@ -468,10 +531,10 @@ def faithful(rewrite: str, draft: str) -> bool:
     numbers), keeps at least one of the draft's names when the draft has any, and keeps half of its
     content words.
 
-    Measured on vellmora: the teacher's rewrites that passed every other filter included "Which island
-    in the sea is closest to the mainland?" → "south" and "Which year was Idris Callowen born?" → "1684"
-    (the year he charted the island); the adapter then answered "Which sea is Vellmora located in?"
-    with "south".
+    Measured on a quality document: the teacher's rewrites that passed every other filter included a
+    question about a place the draft never named, answered with a compass direction, and one asking for
+    a person's birth year, answered with the year the draft asked about (when the person surveyed the
+    place); the adapter then answered a held-out question about the place with the direction.
     """
     def names(text: str) -> set[str]:
         words = [re.sub(r"['’]s$", "", w) for w in _WORD.findall(text)]
@@ -489,24 +552,39 @@ def faithful(rewrite: str, draft: str) -> bool:
 def _plain(text: str) -> str:
     """Lower-cased words and numbers of a text, one space apart (punctuation and thousands commas aside)."""
     text = re.sub(r"(?<=\d),(?=\d{3})", "", text.lower())
-    return " ".join(re.findall(r"[a-z0-9]+(?:\.[0-9]+)?", text))
+    return " ".join(re.findall(r"[^\W_]+(?:\.\d+)?", text))
+
+
+def find_whole(text: str, span: str) -> int:
+    """Where the span first occurs in the text as whole words, or -1: not inside a longer word or number
+    ("Ost" is not in "Ostwick", "4 minutes" is not in "14 minutes", "rollup_state" is not in
+    "rollup_state_v2")."""
+    if not span:
+        return -1
+    left = r"(?<!\w)" if re.match(r"\w", span) else ""
+    right = r"(?!\w)" if re.search(r"\w$", span) else ""
+    m = re.search(left + re.escape(span) + right, text)
+    return m.start() if m else -1
 
 
 def contains_span(answer: str, span: str) -> bool:
     """Whether an answer states the span (case, punctuation and thousands commas aside)."""
     def norm(text: str) -> str:
         return f" {_plain(text)} "
-    key = span.split()[0] if span and _NUMBER.fullmatch(span.split()[0].lower().rstrip(",")) else span
+    words = span.split()
+    if not words:
+        return False  # a blank span is stated by no answer
+    key = words[0] if _NUMBER.fullmatch(words[0].lower().rstrip(",")) else span
     return norm(key).strip() != "" and norm(key) in norm(answer)  # a number's unit may be left out
 
 
 _PERSON_CUES = re.compile(r"\b(by|founder|founded|engineer|chemist|navigator|assistant|named after|who|"
                           r"chief|director|inventor|he|she)\b", re.IGNORECASE)
-_HEAD_NOUNS = {"sea": "sea", "lake": "lake", "water": "lake", "mount": "mountain", "mountain": "mountain",
-               "river": "river", "lane": "street", "street": "street", "road": "street", "falls": "town",
-               "vale": "village", "flats": "place", "point": "place", "tide": "festival", "medal": "medal",
-               "institute": "institute", "university": "university", "controls": "firm", "labs": "company",
-               "island": "island", "bay": "bay", "operation": "name"}
+_HEAD_NOUNS = {"sea": "sea", "lake": "lake", "mount": "mountain", "mountain": "mountain", "river": "river",
+               "lane": "street", "street": "street", "road": "street", "avenue": "street", "vale": "village",
+               "point": "place", "medal": "medal", "prize": "prize", "award": "award", "institute": "institute",
+               "university": "university", "college": "college", "school": "school", "labs": "company",
+               "island": "island", "bay": "bay", "bridge": "bridge", "hall": "hall", "park": "park"}
 
 
 def wh_phrase(span: str, before: str) -> str:
@@ -532,6 +610,11 @@ def wh_phrase(span: str, before: str) -> str:
         for w in (last, first):
             if w in _HEAD_NOUNS:
                 return f"what {_HEAD_NOUNS[w]}"
+        # A name after a preposition of place is a place ("described greywort on Brask Moor"), whatever
+        # person a "she" or "founder" nearby names; elsewhere such a cue says the name is a person's.
+        place = re.search(rf"\b(\w+)\s+(?:the\s+)?$", before)
+        if place and place.group(1).lower() in _LOCATIVE:
+            return "what"
         if len(words) >= 2 and all(w[:1].isupper() for w in words) and _PERSON_CUES.search(before[-40:]):
             return "who"
         return "what"
@@ -540,10 +623,10 @@ def wh_phrase(span: str, before: str) -> str:
 
 def draft_question(sentence: str, span: str, topic: str, group: str = "") -> str | None:
     """A question drafted from the sentence by rule: the span replaced by question words, the clause cut
-    after it (and before it, see `clause_of`), a leading "It"/"Its" replaced by the topic ("Its capital is
-    the harbour town of what?"), "they"/"their" by the group they name ("the islanders"), and a name in
-    apposition asked for by what it names ("A single ferry, the Marigold Dawn, ..." → "What is the single
-    ferry called?").
+    after it (and before it, see `clause_of`), a leading "It"/"Its" replaced by the topic ("Its county seat
+    is the market town of what?"), "they"/"their" by the group they name ("the miners"), and a name in
+    apposition asked for by what it names ("A lone tugboat, the Hardy Petrel, ..." → "What is the lone
+    tugboat called?").
 
     The teacher then rewrites the draft in plain words; the draft stays a candidate of its own.
     """
@@ -562,14 +645,16 @@ def drafts(sentence: str, span: str, topic: str, group: str = "") -> list[str]:
 @functools.lru_cache(maxsize=4096)
 def _draft(sentence: str, span: str, topic: str, group: str) -> tuple[str | None, str | None, str | None]:
     """(the draft, its fronted wording, the fact as a statement) of `draft_question`, from one pass over
-    the sentence; the statement is the draft's clause with the span in place ("Vellmora is a
-    crescent-shaped island in the Sorrel Sea."). Cached: `drafts`, `statement` and `answer_for` each ask
+    the sentence; the statement is the draft's clause with the span in place ("Corrandale is a
+    horseshoe-shaped valley in the Pennick Hills."). Cached: `drafts`, `statement` and `answer_for` each ask
     for a target's pass, and the judge's `grounded_by_construction` asks again per candidate."""
     for quoted in (f'"{span}', f"“{span}"):
         if quoted in sentence:  # the quote marks go with the quoted span
             end = sentence.find('"' if quoted[0] == '"' else "”", sentence.index(quoted) + 1)
             span = sentence[sentence.index(quoted):end + 1] if end > 0 else span
-    at = sentence.rfind(span)
+    # The span's first whole-word occurrence: a target's span is found in its sentence by whole tokens
+    # (`spans`), and an expansion target's span is one its first sentence does not have.
+    at = find_whole(sentence, span)
     if at < 0:
         return None, None, None
     start = max(sentence.rfind(". ", 0, at), sentence.rfind("? ", 0, at), sentence.rfind("! ", 0, at))
@@ -577,22 +662,24 @@ def _draft(sentence: str, span: str, topic: str, group: str) -> tuple[str | None
         sentence, at = sentence[start + 2:], at - start - 2
     whole = sentence
     sentence, at = clause_of(sentence, at)
-    if sentence is not whole and re.match(r"(It|Its)\b", sentence) and not re.match(r"(It|Its)\b", whole):
-        # "Vellmora's main export is a blue salt ...; its second is ...": "its" is the sentence's own subject.
+    in_clause = sentence is not whole
+    sentence, at = _adverbial_moved(sentence, at, span) or (sentence, at)
+    if in_clause and re.match(r"(It|Its)\b", sentence) and not re.match(r"(It|Its)\b", whole):
+        # "Corrandale's chief crop is a pale barley; its main export is ...": "its" is the sentence's own subject.
         names = _names(whole)
         topic = re.sub(r"['’]s$", "", names[0]) if names and whole.startswith(names[0]) else topic
     before, after = sentence[:at], sentence[at + len(span):]
-    cut = re.search(r"(?<!\d)[,.]|[,.](?!\d)|[;:!?]|\s(and|but|which|who|where|when|while|because)\s", after)
+    cut = re.search(rf"{_PHRASE_END}|\s(and|but|which|who|where|when|while|because)\s", after)
     tail = after[:cut.start()] if cut else after
     # The statement keeps what is coordinated with the span ("copies the wrapped function's name and
     # docstring onto the wrapper"): an answer that stops at "and" states half the fact.
-    stop = re.search(r"(?<!\d)[,.]|[,.](?!\d)|[;:!?]|\s(but|which|who|where|when|while|because|so)\s", after)
+    stop = _MAIN_CLAUSE_END.search(after)
     said_tail = after[:stop.start()] if stop else after
     wh = wh_phrase(span, before)
     before = re.sub(r"\b(a|an|the)\s+$", "", plain_before := before, flags=re.IGNORECASE)
-    article = plain_before[len(before):]  # "the " of "in the Sorrel Sea": the statement keeps it
+    article = plain_before[len(before):]  # "the " of "in the Pennick Hills": the statement keeps it
     if before.rstrip().endswith(","):
-        # An appositive ("A single ferry, the Marigold Dawn, ..."): ask what the noun before it is called.
+        # An appositive ("A lone tugboat, the Hardy Petrel, ..."): ask what the noun before it is called.
         named = _RELATIVE_HEAD.search(before.rstrip().rstrip(","))
         if named and span[:1].isupper():
             return f"What is the {named.group(1)} called?", None, None
@@ -600,14 +687,14 @@ def _draft(sentence: str, span: str, topic: str, group: str) -> tuple[str | None
         common = thing is not None and not thing.group(1)[:1].isupper() and re.search(
             r"\b(?:a|an|the)\s+(?:\S+\s+)?$", before[:thing.start()], re.IGNORECASE) is not None
         if thing and not common and not span[:1].isupper() and thing.group(1).lower() not in _STOPWORDS:
-            # a name, or a bare noun ("... discovered ferrolumine, a pale orange crystal"), not "a cheaper model"
+            # a name, or a bare noun ("... described greywort, a dark green lichen"), not "a cheaper model"
             return f"What is {thing.group(1)}?", None, None
         return None, None, None
     # The sentence's opening pronoun, or the whole sentence's when this is a later clause of it ("He
     # studied at ..., and in 1926 he discovered ..."), or a "he"/"she" further on with no name before it
     # ("For the discovery he received ...").
     opening = re.match(r"(It|Its|He|His|She|Her)\b", sentence)
-    if opening is None and sentence is not whole:
+    if opening is None and in_clause:
         opening = re.match(r"(He|His|She|Her)\b", whole)
     if opening is None:
         later = re.search(r"\b(he|she)\b", sentence)
@@ -622,24 +709,85 @@ def _draft(sentence: str, span: str, topic: str, group: str) -> tuple[str | None
             return f"{topic}'s" if m.group(1).lower() in ("its", "his", "her") else topic
         before, tail, said_tail = (re.sub(pronouns, name, x) for x in (before, tail, said_tail))
     else:
-        # Elsewhere a possessive refers back to the sentence's own subject ("The K7 sold ... in its first year").
+        # Elsewhere a possessive refers back to the sentence's own subject ("The R4 took ... in its first month").
         before, tail, said_tail = (re.sub(r"\b(its|his|her|their)\b", "the", x) for x in (before, tail, said_tail))
     if group:
         possessive = group + ("'" if group.endswith("s") else "'s")
         before, tail, said_tail = (re.sub(r"\b(they|They|their|Their)\b",
                                           lambda m: possessive if m.group(1).lower() == "their" else group, x)
                                    for x in (before, tail, said_tail))
-    text = (before + wh + tail).strip()
+    # "when" stands for a whole phrase of time, its preposition too ("was opened in June 1998" → "was opened
+    # when?", not "in when?"); the statement keeps the preposition.
+    ask = re.sub(r"\b(?:in|on|at|during)\s+$", "", before, flags=re.IGNORECASE) if wh == "when" else before
+    text = (ask + wh + tail).strip()
     text = re.sub(r"\s+", " ", text).rstrip(" ,;:")
-    front = fronted(before, wh, tail)
+    text = _closed(text)
+    front = fronted(ask, wh, tail)
     said = re.sub(r"\s+", " ", before + article + span + said_tail).strip().rstrip(" ,;:")
-    said = said[:1].upper() + said[1:] + "."
-    if len(_WORD.findall(text)) < 4 or text.lower().startswith(wh):
-        return (text[:1].upper() + text[1:] + "?" if len(_WORD.findall(text)) >= 3 else None), front, said
-    return text[:1].upper() + text[1:] + "?", front, said
+    said = _closed(_capitalised(said)) + "."
+    if len(_WORD.findall(text)) < 3:
+        return None, None, None  # "What?": no question, and so no statement of what it asks
+    return _capitalised(text) + "?", front, said
 
 
-_PREPOSITION = r"(?:in|on|at|by|from|into|with|for|to|after|during|under|over)"
+_PHRASE_END = r"[,.](?=\s|$|[\"'’”)\]])|[;!?—(\[]|:(?=\s|$)|\s[–-]+\s"
+"""Punctuation that ends a phrase: a comma or full stop before a space (not "3,075", "2.5" or "functools.wraps"),
+a semicolon, a colon before a space (not "https://"), an opening bracket, a dash. A closing bracket is not
+one: its opening one is either before the span, and the question keeps both, or cut off already."""
+_MAIN_CLAUSE_END = re.compile(rf"{_PHRASE_END}|\s(but|which|who|where|when|while|because|so)\s")
+_SUBJECT_WORDS = frozenset("i you he she it we they the a an its his her their our my your this these those each every "
+                           "some many most all both".split())
+_ADVERBIAL_WORDS = r"(?:(?!(?:he|she|they|we|i)\b)[^\W\d_][\w'’-]*\s+)"  # words of a phrase, no subject pronoun
+_TIME_NOUNS = ("day night week weekend month year decade century season spring summer autumn fall winter morning "
+               "afternoon evening hour minute time term Monday Tuesday Wednesday Thursday Friday Saturday Sunday "
+               ).split() + sorted(_MONTHS)
+_TIME_LEAD = (rf"(?:(?:each|every|last|next|this|that|one|some)\s+(?:{'|'.join(_TIME_NOUNS)})s?"
+              r"|later|then|now|today|tonight|yesterday|tomorrow|once|soon|afterwards|meanwhile)\b")
+"""A time phrase that can open a clause before its subject ("Each autumn", "Last year", "Later")."""
+_ADVERBIAL_OPENING = re.compile(
+    # A time phrase, an adverb or a preposition phrase ("Each autumn", "Usually", "After the war"), then the
+    # span's preposition phrase up to the span ("on ", "in the spring of "), all in front of the subject.
+    rf"(?P<lead>(?:{_TIME_LEAD}|[^\W\d_]+ly|{_PREPOSITION}\s+{_ADVERBIAL_WORDS}{{0,2}}[^\W\d_][\w'’-]*),?\s+)?"
+    rf"(?P<pp>(?!of\b){_PREPOSITION}\s+{_ADVERBIAL_WORDS}{{0,3}})", re.IGNORECASE)
+_OPENING_ADVERBIAL = re.compile(rf"(?P<adverbial>(?:{_TIME_LEAD}|(?:{_PREPOSITION}|[^\W\d_]+ly)\b[^,;]*?),)\s+"
+                                rf"|(?P<time>{_TIME_LEAD})\s+(?!{_PREPOSITION}\b)", re.IGNORECASE)
+
+
+def _closed(text: str) -> str:
+    """The text with the brackets it opens closed: a span inside brackets is cut off with the rest of its
+    phrase ("approved the new roof (cost: 12,000 pounds)" → "approved the new roof (what)?")."""
+    return text + ")" * (text.count("(") - text.count(")")) + "]" * (text.count("[") - text.count("]"))
+
+
+def _adverbial_moved(clause: str, at: int, span: str) -> tuple[str, int] | None:
+    """The clause with the adverbial that opens it and holds the span moved after its main clause, and the
+    span's position there ("Each autumn on 21 October they light the fires." → "They light the fires on
+    21 October each autumn."); None where the clause does not open so or no subject follows the adverbial.
+
+    Drafted in place, a span in front of the subject makes a question with a wh-phrase in front and no
+    inversion ("Each autumn on what date the miners light the fires?", "In what year she described
+    greywort?"), which is not English. Moved, the draft is the in-place question ("The miners light the
+    fires on what date each autumn?") and `fronted` inverts it where its rules apply ("In what year was
+    the mill rebuilt?"). Past tenses other than "was"/"were" get no inverted wording: their base form
+    ("described" → "describe", "opened" → "open", "stopped" → "stop") is not reliable by rule.
+    """
+    m = _ADVERBIAL_OPENING.fullmatch(clause[:at])
+    if m is None:
+        return None
+    after = clause[at + len(span):]
+    gap = re.match(r",?\s+", after)
+    first = _WORD.match(after, gap.end()) if gap else None
+    if first is None or not (first.group()[0].isupper() or first.group().lower() in _SUBJECT_WORDS):
+        return None  # "On the hill stands a mill": no subject next, nothing to move
+    rest = after[gap.end():]
+    end = _MAIN_CLAUSE_END.search(rest)
+    main, remainder = (rest[:end.start()], rest[end.start():]) if end else (rest, "")
+    lead = " ".join((m["lead"] or "").replace(",", " ").split())
+    pp = m["pp"]
+    moved = f"{_capitalised(main)} {pp[:1].lower()}{pp[1:]}"
+    return moved + span + (f" {lead[:1].lower()}{lead[1:]}" if lead else "") + remainder, len(moved)
+
+
 _FRONT_COPULA = re.compile(
     rf"(?P<subj>[^,;]+?) (?P<verb>is|are|was|were) (?P<mid>[^,;]*?)(?P<prep>\b{_PREPOSITION} )?$")
 _FRONT_VERB = re.compile(rf"(?P<subj>[^,;]+?) (?P<verb>[a-z]+(?<![su])s) (?P<mid>[^,;]*?)(?P<prep>\b{_PREPOSITION} )?$")
@@ -647,15 +795,17 @@ _FRONT_VERB = re.compile(rf"(?P<subj>[^,;]+?) (?P<verb>[a-z]+(?<![su])s) (?P<mid
 
 def _lower_opening(subject: str) -> str:
     first, _, rest = subject.partition(" ")
-    return (first.lower() if first in ("The", "A", "An", "Every", "Each") else first) + (" " + rest if rest else "")
+    lower = ("The", "A", "An", "Every", "Each", "It", "Its", "He", "His", "She", "Her", "We", "Our", "They", "Their")
+    return (first.lower() if first in lower else first) + (" " + rest if rest else "")
 
 
 def fronted(before: str, wh: str, tail: str) -> str | None:
-    """The drafted question with its question words in front, as people ask ("The island was first
-    charted in what year by Idris Callowen?" → "In what year was the island first charted by Idris
-    Callowen?", "Pellucid K7 holds how many litres?" → "How many litres does Pellucid K7 hold?",
-    "The flagship product is what?" → "What is the flagship product?"), or None where no simple rule
-    applies (past tenses other than "was"/"were", subjects with commas).
+    """The drafted question with its question words in front, as people ask ("The bridge was first
+    opened in what year by Cosmo Pritchard?" → "In what year was the bridge first opened by Cosmo
+    Pritchard?", "Corvex R4 carries how many metres of cord?" → "How many metres of cord does Corvex R4
+    carry?", "The museum director is who?" → "Who is the museum director?"), or None where no simple rule
+    applies (past tenses other than "was"/"were", subjects with commas, a clause that opens with a
+    preposition phrase before its subject).
 
     A second wording of the same fact by rule, beside the draft and the teacher's rewrites: people ask
     with the question words in front, and the teacher's own rewrites lose the draft's meaning more
@@ -664,34 +814,53 @@ def fronted(before: str, wh: str, tail: str) -> str | None:
     before = " ".join(before.split()) + " "
     tail = " ".join(tail.split()).rstrip(" ,;:")
     tail = f" {tail}" if tail else ""
+    # An adverbial in front of the subject goes after the question ("Each spring the shop holds what?" →
+    # "What does the shop hold each spring?"), where its end is plain: a comma, or a time phrase with no
+    # preposition phrase after it. Otherwise the subject is not known ("On 2 April the builders start
+    # what?" is no "What does on 2 April the builders start?") and there is no fronted wording.
+    opening = _OPENING_ADVERBIAL.match(before)
+    if opening:
+        moved = (opening["adverbial"] or opening["time"]).rstrip(",")
+        before, tail = before[opening.end():], f"{tail} {moved[:1].lower()}{moved[1:]}"
+    if re.match(rf"(?:{_PREPOSITION}|{_TIME_LEAD})\s", before, re.IGNORECASE):
+        return None
     if wh.startswith("how many") and re.match(r" of \w+$", tail):
         wh, tail = wh + tail, ""  # "holds how many litres of water" → "How many litres of water does ..."
     m = _FRONT_COPULA.fullmatch(before) or _FRONT_VERB.fullmatch(before)
     if m is None or m["verb"] in ("has", "does", "this", "its", "his", "us"):
         return None
     verb, mid, prep = m["verb"], m["mid"].strip(), (m["prep"] or "").strip()
+    if prep.lower() == "of":  # "the market town of what": "of" belongs to the noun before it
+        mid, prep = f"{mid} {prep}".strip(), ""
     subj = _lower_opening(m["subj"])
-    if subj.lower() in ("the", "a", "an", "every", "each") or re.search(r"\b(and|that|which|who)\b", mid):
-        return None  # "The islanders ..." is no subject and its verb; a second clause in the middle
-    if mid and not prep and not re.search(r"\b(?:of|called|named)$", mid):
-        return None  # the question words are neither an object nor a complement ("by the navigator who")
+    if (subj.lower() in ("the", "a", "an", "every", "each") or re.search(r"\b(and|that|which|who)\b", mid)
+            or re.search(r"\s(?:and|or|but)$", subj)):
+        # "The miners ..." is no subject and its verb; a second clause in the middle; "Logs go to /var/log
+        # and" is a first predicate, not a subject
+        return None
+    if mid and not prep and not re.search(r"\b(?:of|called|named)$", mid) and wh not in ("when", "where"):
+        return None  # the question words are neither an object nor a complement ("by the surveyor who")
     if verb in ("is", "are", "was", "were"):
         if not mid and not prep:
             if tail:
-                return None  # "Vellmora is what in the Sorrel Sea?": the tail belongs to the answer
-            text = f"{wh} {verb} {subj}"  # "The flagship product is what?" → "What is ...?"
+                return None  # "Corrandale is what in the Pennick Hills?": the tail belongs to the answer
+            text = f"{wh} {verb} {subj}"  # "The museum director is who?" → "Who is ...?"
         elif re.search(r"\b(?:of|called|named)$", mid):
             if wh not in ("what", "who") or not re.fullmatch(
                     rf"(?:the|a|an)\s+(?:(?!{_PREPOSITION}\b|born\b)[\w'’-]+\s+){{0,3}}(?:of|called|named)", mid):
-                return None  # "... was a chemist born in 1893 in the village of what?" is no "What was X?"
-            # "Vellmora's capital is the harbour town of what on the eastern shore?" → "What is Vellmora's capital?"
+                return None  # "... was a botanist born in 1871 in the village of what?" is no "What was X?"
+            # "Corrandale's county seat is the market town of what on the west bank?" → "What is Corrandale's
+            # county seat?"
             text = f"{wh} {verb} {subj}"
         elif re.match(r"(?:the|a|an)\b", mid):
-            return None  # "... is a small appliance maker founded in 2009 by who?"
+            return None  # "... is a workshop founded in 1998 by who?"
         else:
-            text = f"{prep} {wh} {verb} {subj} {mid}{tail}"  # "In what year was the island first charted?"
+            text = f"{prep} {wh} {verb} {subj} {mid}{tail}"  # "In what year was the bridge first opened?"
     else:
-        base = (verb[:-3] + "y" if re.search(r"[^aeiou]ies$", verb)
+        if not prep and re.search(r"\b(?:called|named)$", mid):
+            return None  # "sells a cake called what?" is no "What does it sell a cake called?"
+        # "carries" → "carry", "lies" → "lie", "washes" → "wash", "holds" → "hold"
+        base = (verb[:-3] + "y" if re.search(r"[^aeiou]ies$", verb) and len(verb) > 4
                 else verb[:-2] if re.search(r"(?:sh|ch|x|ss|o)es$", verb) else verb[:-1])
         text = f"{prep} {wh} does {subj} {base}" + (f" {mid}" if mid else "") + tail
     text = re.sub(r"\s+", " ", text).strip()
@@ -701,13 +870,15 @@ def fronted(before: str, wh: str, tail: str) -> str | None:
 
 
 def span_answer(span: str) -> str:
-    """The span as an answer on its own, verbatim as the prose spells it ("Quillhaven", "tram depot"):
+    """The span as an answer on its own, verbatim as the prose spells it ("Stanmere", "weir gate"):
     the brief answer a user of "answer briefly" wants, in the prose's own tokens."""
     return span
 
 
 def _starts_with(answer: str, span: str) -> bool:
-    return _plain(span) != "" and _plain(answer).startswith(_plain(span))
+    """Whether the answer's first words are the span's words (whole words: "1234 people" does not open with
+    "12")."""
+    return _plain(span) != "" and (_plain(answer) + " ").startswith(_plain(span) + " ")
 
 
 def shape(answer: str) -> str:
@@ -750,16 +921,18 @@ def question_artifact(question: str) -> str | None:
     return None
 
 
-_ASKS = re.compile(r"(?:(?:in|on|at|by|from|to|for|with|after|during|under|into|of|since|until)\s+)?"
-                   r"(?:what|which|who|whom|whose|when|where|why|how|is|are|was|were|does|do|did|can|could|should"
-                   r"|will|would|has|have|had)\b", re.IGNORECASE)
+_WH = r"(?:what|which|who|whom|whose|when|where|why|how)"
+_ASKS = re.compile(rf"(?:{_PREPOSITION}\s+{_WH}|{_WH}|is|are|was|were|does|do|did|can|could|should|will|would|has|have"
+                   r"|had)\b", re.IGNORECASE)
+"""How a natural question opens: question words, a preposition and question words (any of `PREPOSITIONS`,
+the list `fronted` draws from), or a verb."""
 MAX_QUESTION_WORDS = 18
 
 
 def natural(question: str) -> bool:
     """Whether a question is asked the way a reader asks: question words (or a verb) in front, and short
-    ("How many litres does the Quorl kettle hold?"), not a sentence of the prose with its fact replaced
-    by "what" ("The Quorl kettle holds how many litres?"). Only natural questions are suggested to the
+    ("How many barrels does the Quorl press hold?"), not a sentence of the prose with its fact replaced
+    by "what" ("The Quorl press holds how many barrels?"). Only natural questions are suggested to the
     writer; the rest still teach the adapter through a run's knowledge augmentation."""
     return _ASKS.match(question.strip()) is not None and len(_WORD.findall(question)) <= MAX_QUESTION_WORDS
 
@@ -795,7 +968,7 @@ def _new_numbers(text: str, prose: str) -> bool:
 def ungrounded_question(question: str, prose: str) -> bool:
     """Whether a question states a number the prose does not ("Which model holds 1.7 litres?"), has
     no content word at all ("What happened on what day?"), or more than a third of its content words
-    are not the prose's ("What is the corresponding nautical symbol for the tidal crescent?": the
+    are not the prose's ("What is the corresponding heraldic colour for the black stag?": the
     teacher's rewrite drifted off the document; a synonym or two in a rewrite is fine)."""
     if _new_numbers(question.rstrip("?"), prose):
         return True
@@ -838,9 +1011,9 @@ def mark_duplicates(candidates: Sequence[Candidate], existing: Iterable[tuple[st
 
     Equal questions (normalised) are duplicates; a near-duplicate wording only when it asks for the
     same answer (a candidate's is its span: answers come later). Drafts of one sentence differ by a
-    word or two and ask for different facts: "... links Quillhaven to the mainland port of what in six
-    hours?" is not "... of Estrebel in how many hours?", and counted as its duplicate it left the
-    vellmora document's Estrebel, Ombri Water and saffron without a pair.
+    word or two and ask for different facts: "... tows barges from Pellow to the wharf of what in three
+    hours?" is not "... of Stanmere in how many hours?", and counted as its duplicate it left three
+    facts of one quality document without a pair.
     """
     seen: list[tuple[str, str]] = list(existing)
     for c in candidates:
@@ -872,9 +1045,9 @@ def apply_threshold(candidates: Sequence[Candidate], threshold: float) -> None:
     The judge checks what the teacher wrote: whether the prose supports its answer (sway) and whether
     its question leads there (answerability). A pair grounded by construction has neither written by
     the teacher, and the judge only ranks it: on short verbatim spans the base model's likelihoods
-    over a whole section are noise. Measured on the quality documents: "How many litres does Pellucid
-    K7 hold?" → "1.4 litres" had sway 0.10 (a kettle's size is easy to guess), "The islanders speak
-    what?" → "Velli" answerability 0.0498, "... the fishing boats are painted what?" → "saffron"
+    over a whole section are noise. Measured on the quality documents: a drafted question for an
+    appliance's capacity in litres had sway 0.10 (an appliance's size is easy to guess), one for the
+    language a people speak answerability 0.0498, one for the colour some boats are painted
     answerability -1.08 — true facts of the document that no pair then taught.
     """
     for c in candidates:
@@ -931,18 +1104,19 @@ DEFAULT_MAX_PAIRS = 96
 
 def statement(sentence: str, span: str, topic: str, group: str = "") -> str | None:
     """The fact a drafted question asks for, as a short sentence that states it: the draft's clause with
-    the span in place and its pronouns resolved ("Its capital is the harbour town of Quillhaven" →
-    "Vellmora's capital is the harbour town of Quillhaven."); None where there is no draft."""
+    the span in place and its pronouns resolved ("Its county seat is the market town of Pellow" →
+    "Corrandale's county seat is the market town of Pellow."); None where there is no draft."""
     return _draft(sentence, span, topic, group)[2]
 
 
 def fact_answer(span: str, said: str | None) -> str:
-    """The answer a pair about `span` teaches: the fact first, then the sentence that states it ("Twelve
-    pennets — the brass tolk is divided into twelve pennets."); the statement alone when it already opens
-    with the span, the span alone when there is no statement.
+    """The answer a pair about `span` teaches: the fact first, then the sentence that states it ("Nine
+    bits — the iron groat is split into nine bits."); the statement alone when it already opens with the
+    span's words ("12 people came.", not "1234 people came." for "12"), the span alone when there is no
+    statement.
 
     Measured on the dev documents at equal training tokens: bare spans and these answers both taught the
-    adapter 10 of vellmora's 22 held-out questions, the statement alone 6 (its answers opened by echoing
+    adapter 10 of one document's 22 held-out questions, the statement alone 6 (its answers opened by echoing
     the question and went on to a made-up fact); these read as a person's answer, not a bare span.
     """
     if not said:
@@ -952,26 +1126,26 @@ def fact_answer(span: str, said: str | None) -> str:
     first, _, rest = said.partition(" ")
     if first.lower() in _STOPWORDS or first in ("It", "Its"):
         first = first.lower()
-    return f"{span[:1].upper()}{span[1:]} — {first}{' ' + rest if rest else ''}"
+    return f"{_capitalised(span)} — {first}{' ' + rest if rest else ''}"
 
 
 CUES = int(os.environ.get("DLMLS_AUG_CUES", "2"))
 """Cue questions per fact in a run's knowledge augmentation (`DLMLS_AUG_CUES` sets it, for comparisons).
-Measured on the untuned dev documents at the same training tokens: 0 → 2 took tarrowin from 1 to 5 of 26
-held-out questions and fennifold from 2 to 3 of 28."""
+Measured on the untuned dev documents at the same training tokens: 0 → 2 took one from 1 to 5 of 26
+held-out questions and another from 2 to 3 of 28."""
 
 
 def cue_questions(said: str, span: str, n: int) -> list[str]:
     """`n` short questions that name only a few words of the statement besides the question words
-    ("How many seconds lock etcd expires?"): a user's question shares a few words with the sentence that
+    ("How many seconds lease Brask lapses?"): a user's question shares a few words with the sentence that
     answers it, never the whole sentence with a blank, and an adapter taught only whole-sentence cues
     does not find the fact from a few. Training data only, never suggested (they are not English)."""
-    at = said.find(span)
+    at = find_whole(said, span)
     if at < 0:
         return []
     wh = wh_phrase(span, said[:at])
     # Content words with their distance from the span: the words next to a fact say which fact it is
-    # ("... a lock in etcd that expires after 45 seconds"); the statement's first name says whose.
+    # ("... a lease on the Brask queue that lapses after 90 seconds"); the statement's first name says whose.
     found = [(m.group(), m.start()) for m in _WORD.finditer(said)
              if not (at <= m.start() < at + len(span)) and m.group().lower() not in _STOPWORDS
              and len(m.group()) > 1 and m.group().lower() not in wh.split()]
@@ -999,7 +1173,7 @@ def answer_for(t: Target) -> str:
     the target sentence itself where no statement is drafted (an appositive: "The last keeper, Joss
     Ferrand, left in 1962.") and it is short enough to read; the bare span only past that."""
     said = statement(t.text, t.span, t.topic, t.group)
-    if said is None and len(_WORD.findall(t.text)) <= MAX_SENTENCE_ANSWER_WORDS and t.span in t.text:
+    if said is None and len(_WORD.findall(t.text)) <= MAX_SENTENCE_ANSWER_WORDS and find_whole(t.text, t.span) >= 0:
         said = " ".join(t.text.split())
     return fact_answer(t.span, said)
 
