@@ -172,7 +172,7 @@ class FakeEngine:
         table = sugmod.read_suggestions(where)
         seen = {scoresmod.pair_key(p.question, p.answer) for s in model.live_sections if s.type == "instruction"
                 for p in s.core.pairs}
-        seen |= {s.key for s in table.by_id.values() if s.state in ("pending", "rejected")}
+        seen |= {s.key for s in table.pending()} | table.rejected_keys()  # pending (and applied), rejected
         counts = dict.fromkeys(("generated", "artifacts", "duplicates", "inconsistent", "ungrounded",
                                 "below_threshold", "over_cap", "accepted"), 0)
         at = utc_now().strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -7,7 +7,9 @@ those of one source section as the document is now; place them against the
 current model (`core.accept.place`); never insert a stale one; build the
 insertions and re-check the edited text before anything is written
 (`core.accept.check_insertion`); record what was accepted or rejected. Keeping that here means the CLI and the
-editor cannot disagree on what accepting does. Pure: no LSP, no torch, no
+editor cannot disagree on what accepting does. Only when it is recorded differs: the CLI writes the
+file, so its pairs are `accepted` at once; the editor only changes a buffer, so its pairs are `applied`
+until the language server sees the document saved with them (`lsp/suggestions.py`). Pure: no LSP, no torch, no
 file writes besides the store's append-only suggestion states.
 """
 
@@ -32,10 +34,14 @@ class Choice:
 
 
 def choose(table: sugmod.SuggestionTable, ids: Iterable[str] | None, *, for_accept: bool) -> Choice:
-    """Suggestions `ids` (None: every pending one); rejected ones are not accepted, unknown ids noted."""
+    """Suggestions `ids` (None: every pending one); rejected ones are not accepted, unknown ids noted.
+
+    "All" leaves out the `applied` ones: the writer accepted them in an editor whose buffer holds them
+    unsaved, so neither accepting nor rejecting "everything pending" is about them (by id they can be).
+    """
     out = Choice()
     if ids is None:
-        out.chosen = table.pending()
+        out.chosen = [s for s in table.pending() if s.state == "pending"]
         return out
     for ident in ids:
         s = table.get(ident)
@@ -114,5 +120,6 @@ def now() -> str:
 
 
 def record(store_root: Path, ids: Iterable[str], state: str) -> None:
-    """Record that suggestions `ids` were accepted or rejected (the store's append-only sidecar)."""
+    """Record that suggestions `ids` were accepted, applied, rejected or are pending again (the store's
+    append-only sidecar)."""
     sugmod.set_state(sugmod.suggestions_path(store_root), list(ids), state, now())

@@ -14,10 +14,22 @@ versions, under `$DLM_HOME/store/<dlm_id>/dlmls/suggestions.jsonl`::
      "judge": 0.82}
     {"id": "3f2a9c01b7de", "state": "rejected", "at": "2026-04-24T10:20:00Z"}
 
-The file is append-only; a later line for an id updates its state
-(`pending`, `rejected`, `accepted`). A rejected pair is remembered (its key
-is never suggested again), and a pair whose content is already in the
-document counts as accepted whatever the file says. The id is the first
+The file is append-only; a later line for an id updates its state:
+
+- `pending`: staged, waiting for the writer;
+- `applied`: accepted in an editor (the language server's `dlmls.accept`
+  inserted it into an open buffer) that has not saved it yet. It becomes
+  `accepted` when the document is saved holding the pair, and `pending`
+  again when the edit is undone or the buffer is closed without saving.
+  Until then it counts as pending everywhere it matters (`pending()`: the
+  engine never suggests it again, and listed where the text lacks it);
+- `accepted`: in the saved document (`dlmls synth accept` and `--apply`
+  write the file, so they record it at once);
+- `rejected`: never suggested again.
+
+A pair whose content is already in the document counts as accepted whatever
+the file says. A reader that does not know a state skips its line as
+unreadable, so to an older reader an `applied` one stays pending. The id is the first
 12 hex digits of `scores.pair_key`, so the same pair always gets the same
 id and scores follow content. Readers never raise: unreadable lines are
 counted and skipped. Pure Python: the worker, the CLI and the language
@@ -35,7 +47,8 @@ from typing import Any
 from dlmls.scores import SIDECAR_DIR, append_jsonl, pair_key
 
 SUGGESTIONS_FILE = "suggestions.jsonl"
-STATES = ("pending", "rejected", "accepted")
+STATES = ("pending", "applied", "rejected", "accepted")
+UNDECIDED = ("pending", "applied")
 
 
 def suggestion_id(question: str, answer: str) -> str:
@@ -85,8 +98,9 @@ class SuggestionTable:
     problem: str | None = None
 
     def pending(self) -> list[Suggestion]:
-        """Suggestions still waiting for the writer."""
-        return [s for s in self.by_id.values() if s.state == "pending"]
+        """Suggestions still waiting for the writer's decision: `pending` ones, and `applied` ones (in an
+        editor's buffer, not saved yet), which count as pending until the save."""
+        return [s for s in self.by_id.values() if s.state in UNDECIDED]
 
     def rejected_keys(self) -> set[str]:
         """Content keys the writer rejected (never suggested again)."""
@@ -167,7 +181,7 @@ def stage(path: Path, suggestions: Iterable[Suggestion]) -> None:
 
 
 def set_state(path: Path, ids: Iterable[str], state: str, at: str) -> None:
-    """Record that suggestions `ids` were rejected or accepted (or are pending again)."""
+    """Record that suggestions `ids` were rejected, applied or accepted (or are pending again)."""
     if state not in STATES:
         raise ValueError(f"unknown suggestion state {state!r}")
     _append(path, ({"id": i, "state": state, "at": at} for i in ids))

@@ -117,12 +117,13 @@ function scenarios.document()
       end_col = d.end_col, code = d.code, severity = d.severity, source = d.source, message = d.message }
   end
 
-  -- Hover as the user gets it: the cursor on a frontmatter key, vim.lsp.buf.hover(), the float.
+  -- Hover as the user gets it: the cursor on a frontmatter key, `K` typed, the float (on 0.7 the
+  -- plugin maps `K`; without that mapping it runs 'keywordprg' and fails with E349).
   local line = tonumber(env.DLMLS_E2E_HOVER_LINE)
   local col = tonumber(env.DLMLS_E2E_HOVER_COL)
   vim.api.nvim_win_set_cursor(0, { line + 1, col })
   local before = vim.api.nvim_list_wins()
-  vim.lsp.buf.hover()
+  vim.api.nvim_feedkeys('K', 'x', false)
   local float
   wait(10000, 'the hover float', function()
     for _, win in ipairs(vim.api.nvim_list_wins()) do
@@ -157,8 +158,19 @@ end
 
 function scenarios.retrain()
   open_document()
+  -- What a statusline showing require('dlmls').status() shows while the job runs, sampled.
+  out.status_lines = {}
+  local sampler = compat.uv.new_timer()
+  sampler:start(0, 20, vim.schedule_wrap(function()
+    local line = require('dlmls').status()
+    if line ~= '' and out.status_lines[#out.status_lines] ~= line then
+      out.status_lines[#out.status_lines + 1] = line
+    end
+  end))
   vim.cmd('DlmRetrain')
   wait(30000, 'the retrain to finish', function() return #retrain_results > 0 end)
+  sampler:stop()
+  out.status_after = require('dlmls').status()
   out.retrain = retrain_results[1]
   step('retrained')
 
@@ -191,7 +203,7 @@ function scenarios.cancel()
   vim.cmd('DlmRetrain')
   -- Cancel once the user has seen the retrain progress (a report with a step in it).
   wait(20000, 'a progress report', function()
-    return notified('Retraining .-%d+%% step') ~= nil or #retrain_results > 0
+    return require('dlmls').status():find('Retraining .-%d+%% step') ~= nil or #retrain_results > 0
   end)
   if #retrain_results > 0 then
     error('the retrain ended before any step: ' .. vim.inspect(retrain_results[1].result), 0)
@@ -325,7 +337,8 @@ function scenarios.synth_cancel()
   vim.api.nvim_win_set_cursor(0, { tonumber(env.DLMLS_E2E_PROSE_LINE) + 1, 0 })
   vim.cmd('DlmSynth')
   wait(20000, 'a synthesis progress report', function()
-    return notified('Synthesizing instructions for .-: %d+%% %d+/%d+') ~= nil or #synth_results > 0
+    return require('dlmls').status():find('Synthesizing instructions for .-: %d+%% %d+/%d+') ~= nil
+      or #synth_results > 0
   end)
   if #synth_results > 0 then
     error('the synthesis ended before any step: ' .. vim.inspect(synth_results[1].result), 0)

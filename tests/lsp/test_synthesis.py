@@ -7,7 +7,9 @@ does) or reject; hovers on the prose and on the accepted section. One
 server serves the module (module-scoped client and loop), as in
 test_training.py. The client keeps each document's text, applies edits
 only to the version they name, and records `dlmls/suggestionsChanged` and
-`workspace/codeLens/refresh`.
+`workspace/codeLens/refresh`. Accepting in the editor changes the buffer, not
+the file: the store says `applied` until a didSave with the pair, `pending`
+again after an undo, a save without it or a close without saving.
 """
 
 from __future__ import annotations
@@ -89,7 +91,7 @@ async def client(lsp_client: LanguageClient):
         workspace=types.WorkspaceClientCapabilities(
             apply_edit=True, workspace_edit=types.WorkspaceEditClientCapabilities(document_changes=True),
             code_lens=types.CodeLensWorkspaceClientCapabilities(refresh_support=True)))
-    await lsp_client.initialize_session(types.InitializeParams(
+    lsp_client.initialize_result = await lsp_client.initialize_session(types.InitializeParams(
         capabilities=capabilities, initialization_options={"dlmls": {"dlmHome": str(HOME)}}))
     yield
     await lsp_client.shutdown_session()
@@ -119,6 +121,26 @@ def replace(client: LanguageClient, doc_uri: str, text: str) -> None:
     client.text_document_did_change(types.DidChangeTextDocumentParams(
         text_document=types.VersionedTextDocumentIdentifier(uri=doc_uri, version=VERSIONS[doc_uri]),
         content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)]))
+
+
+def save(client: LanguageClient, doc_uri: str, text: str | None = None, *, with_text: bool = True) -> None:
+    """didSave of the buffer (or of `text`), with the saved text as the server asks (`with_text`)."""
+    saved = TEXTS[doc_uri] if text is None else text
+    client.text_document_did_save(types.DidSaveTextDocumentParams(
+        text_document=types.TextDocumentIdentifier(uri=doc_uri), text=saved if with_text else None))
+
+
+def close(client: LanguageClient, doc_uri: str) -> None:
+    """didClose (the editor's buffer is gone: nothing was saved unless `save` said so)."""
+    client.text_document_did_close(types.DidCloseTextDocumentParams(
+        text_document=types.TextDocumentIdentifier(uri=doc_uri)))
+    del TEXTS[doc_uri], VERSIONS[doc_uri]
+
+
+def reopen(client: LanguageClient, doc_uri: str, text: str) -> None:
+    TEXTS[doc_uri], VERSIONS[doc_uri] = text, 1
+    client.text_document_did_open(types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(
+        uri=doc_uri, language_id="dlm", version=1, text=text)))
 
 
 async def execute(client: LanguageClient, command: str, *arguments):
@@ -254,6 +276,10 @@ async def test_synthesize_from_the_code_action_then_list_accept_and_parse(client
     listed = await suggestions(client, doc_uri)
     assert [p["question"] for p in listed["suggestions"]] == ["What is the longest river of Zorbia?"]
     assert listed["version"] == VERSIONS[doc_uri]
+    # In the buffer, not the file: `applied` until the document is saved with it.
+    assert table(dlm_id).by_id[pairs[1]["id"]].state == "applied"
+    save(client, doc_uri)
+    await suggestions(client, doc_uri)  # the server has handled the save
     assert table(dlm_id).by_id[pairs[1]["id"]].state == "accepted"
 
     # Accept all of the section from its lens: the remaining one goes before the first accepted block.
@@ -391,6 +417,113 @@ async def test_refusals(client: LanguageClient):
     assert bad["ok"] is False and bad["kind"] == "invalid_arguments"
     nothing = await execute(client, "dlmls.accept", doc_uri, {"all": True})
     assert nothing["ok"] is True and nothing["applied"] == 0
+
+
+# accepted in the editor: applied until saved ---------------------------------------------------
+
+
+def state(dlm_id: str, ident: str) -> str:
+    return table(dlm_id).by_id[ident].state
+
+
+async def accept_one(client: LanguageClient, name: str) -> tuple[str, str, dict[str, Any], str]:
+    """A fresh document with 4 staged suggestions, the Rivers one accepted with dlmls.accept: its URI, dlm_id,
+    the suggestion (as listed) and the text before accepting."""
+    doc_uri, dlm_id = opened(client, name, FACTS)
+    assert (await execute(client, "dlmls.synthesize", doc_uri))["staged"] == 4
+    listed = (await suggestions(client, doc_uri))["suggestions"]
+    pick = next(p for p in listed if p["question"] == "Where does the Blorb rise?")
+    before = TEXTS[doc_uri]
+    result = await execute(client, "dlmls.accept", doc_uri, {"ids": [pick["id"]]})
+    assert result["ok"] is True and result["applied"] == 1 and pick["preview"] in TEXTS[doc_uri]
+    return doc_uri, dlm_id, pick, before
+
+
+async def listed_ids(client: LanguageClient, doc_uri: str) -> list[str]:
+    return [p["id"] for p in (await suggestions(client, doc_uri))["suggestions"]]
+
+
+async def test_the_server_asks_for_the_saved_text(client: LanguageClient):
+    sync = client.initialize_result.capabilities.text_document_sync
+    assert isinstance(sync.save, types.SaveOptions) and sync.save.include_text is True
+
+
+async def test_accepted_in_the_editor_is_applied_until_saved_with_it(client: LanguageClient):
+    doc_uri, dlm_id, pick, _ = await accept_one(client, "applied-save")
+    assert state(dlm_id, pick["id"]) == "applied"  # the buffer holds it; the file does not yet
+    assert pick["id"] not in await listed_ids(client, doc_uri)
+    assert (await status(client, doc_uri))["pending"] == 3
+    # Applied counts as pending for the engine: synthesizing again does not stage it again.
+    again = await execute(client, "dlmls.synthesize", doc_uri)
+    assert again["ok"] is True and again["staged"] == 0 and again["counts"]["duplicates"] == 4
+    # "All" is about the pending ones: rejecting all leaves the applied one alone.
+    assert (await execute(client, "dlmls.reject", doc_uri, {"all": True}))["rejected"] == 3
+    assert state(dlm_id, pick["id"]) == "applied"
+    save(client, doc_uri)
+    assert await listed_ids(client, doc_uri) == []
+    assert state(dlm_id, pick["id"]) == "accepted"
+    # Saved once, settled: later edits and closing change nothing.
+    replace(client, doc_uri, TEXTS[doc_uri].replace(pick["preview"], ""))
+    close(client, doc_uri)
+    await suggestions(client, doc_uri)
+    assert state(dlm_id, pick["id"]) == "accepted"
+
+
+async def test_an_undone_accept_is_pending_again(client: LanguageClient):
+    doc_uri, dlm_id, pick, before = await accept_one(client, "applied-undo")
+    assert state(dlm_id, pick["id"]) == "applied"
+    changed = len(CHANGED)
+    replace(client, doc_uri, before)  # undo: the text without the block
+    assert pick["id"] in await listed_ids(client, doc_uri)
+    assert state(dlm_id, pick["id"]) == "pending"
+    assert len(CHANGED) > changed and CHANGED[-1] == doc_uri  # the client hears it is back
+    # Placeable again: accept it again, and this time save.
+    result = await execute(client, "dlmls.accept", doc_uri, {"ids": [pick["id"]]})
+    assert result["applied"] == 1 and state(dlm_id, pick["id"]) == "applied"
+    save(client, doc_uri, with_text=False)  # a client that leaves the text out: the buffer (no file here)
+    await suggestions(client, doc_uri)
+    assert state(dlm_id, pick["id"]) == "accepted"
+
+
+async def test_closed_without_saving_the_accept_is_pending_again(client: LanguageClient):
+    doc_uri, dlm_id, pick, before = await accept_one(client, "applied-close")
+    assert state(dlm_id, pick["id"]) == "applied"
+    close(client, doc_uri)  # :q! — the block never reached the file
+    assert await suggestions(client, doc_uri) is None
+    assert state(dlm_id, pick["id"]) == "pending"
+    reopen(client, doc_uri, before)
+    assert pick["id"] in await listed_ids(client, doc_uri)
+
+
+async def test_saved_without_the_pair_the_accept_is_pending_again(client: LanguageClient):
+    doc_uri, dlm_id, pick, before = await accept_one(client, "applied-deleted")
+    # The saved text is what counts: saved without the block (nothing was decided), it is pending.
+    save(client, doc_uri, before)
+    await suggestions(client, doc_uri)
+    assert state(dlm_id, pick["id"]) == "pending"
+    # The writer deletes the block, then saves: pending too, and listed again.
+    replace(client, doc_uri, before)
+    assert pick["id"] in await listed_ids(client, doc_uri)
+    result = await execute(client, "dlmls.accept", doc_uri, {"ids": [pick["id"]]})
+    assert result["applied"] == 1 and state(dlm_id, pick["id"]) == "applied"
+    replace(client, doc_uri, TEXTS[doc_uri].replace(pick["preview"], ""))
+    save(client, doc_uri)
+    assert pick["id"] in await listed_ids(client, doc_uri)
+    assert state(dlm_id, pick["id"]) == "pending"
+
+
+async def test_the_code_actions_edit_is_accepted_when_saved(client: LanguageClient):
+    doc_uri, dlm_id = opened(client, "applied-action", FACTS)
+    assert (await execute(client, "dlmls.synthesize", doc_uri))["staged"] == 4
+    actions = await code_actions(client, doc_uri, TEXTS[doc_uri].split("\n").index("# Rivers"))
+    action = next(a for a in actions if a.title == "Accept: Where does the Blorb rise?")
+    assert _apply_edit(client, types.ApplyWorkspaceEditParams(edit=action.edit)).applied
+    ident = next(s.id for s in table(dlm_id).by_id.values() if s.question == "Where does the Blorb rise?")
+    assert ident not in await listed_ids(client, doc_uri)
+    save(client, doc_uri)
+    await suggestions(client, doc_uri)
+    assert state(dlm_id, ident) == "accepted"
+    assert {s.state for s in table(dlm_id).by_id.values() if s.id != ident} == {"pending"}
 
 
 # the synthesis settings, dlmls/status ---------------------------------------------------------

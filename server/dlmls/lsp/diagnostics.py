@@ -276,8 +276,6 @@ def register(server: ServerContext) -> None:
     publisher = server.diagnostics = Publisher(server)
     server.documents.subscribe(publisher.on_change)
 
-    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
-    def did_save(params: types.DidSaveTextDocumentParams) -> None:
-        # The file on disk changed: what the buffer says about it (DLM001 for a file that was not
-        # UTF-8, missing files) may have too.
-        publisher.refresh(params.text_document.uri)
+    # On save the file on disk changed: what the buffer says about it (DLM001 for a file that was not
+    # UTF-8, missing files) may have too.
+    server.documents.subscribe_save(lambda uri, _entry, _text: publisher.refresh(uri))

@@ -16,6 +16,25 @@ writer typed in between; stale suggestions are never inserted. Rejecting
 records the state in the store, so neither the engine nor this server
 offers the pair again. Both tell the client `dlmls/suggestionsChanged`.
 The decisions themselves live in `dlmls.review`, shared with the CLI.
+
+Accepting changes a buffer, not the file, so the store records the pairs
+as `applied`, not `accepted` (a writer who quits without saving must not
+lose them for good: the engine never suggests an accepted pair again).
+This server remembers which buffer each applied pair went into and settles
+it later:
+
+- saved (`textDocument/didSave`, with the text: the server asks for it)
+  with the pair in the saved text: `accepted`. Any other suggestion still
+  pending whose pair the saved text holds (the "Accept: …" code action's
+  edit, a pair typed by hand) is `accepted` too;
+- the edit undone or the block deleted (a change after which the buffer no
+  longer holds the pair, once it had): `pending` again, listed and
+  placeable again (and `dlmls/suggestionsChanged`);
+- saved without the pair, or the buffer closed without saving: `pending`.
+
+An `applied` record this server does not hold (another editor's buffer, or
+a server that ended before the save) counts as pending everywhere, and
+becomes `pending` or `accepted` at the next save of the document.
 """
 
 from __future__ import annotations
@@ -24,7 +43,7 @@ import asyncio
 import logging
 from dataclasses import dataclass
 from functools import cache
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
@@ -65,6 +84,14 @@ class Pending:
         return [p for p in self.placements if p.placeable and p.section_id == section_id]
 
 
+@dataclass(slots=True)
+class Applied:
+    """A suggestion `dlmls.accept` inserted into an open buffer that has not been saved with it yet."""
+
+    store: Store
+    seen: bool  # whether the buffer has held the pair since (the edit's didChange may come after the reply)
+
+
 @cache
 def empty_table() -> SuggestionTable:
     """The table of a document without a store: one object, so the per-version cache sees it unchanged."""
@@ -86,6 +113,9 @@ class SuggestionService:
     def __init__(self, server: ServerContext) -> None:
         self.server = server
         self._cache: PerDocument[list[Pending]] = PerDocument(server.documents, list)
+        self._applied: dict[str, dict[str, Applied]] = {}  # by URI, then suggestion id
+        server.documents.subscribe(self._on_change)
+        server.documents.subscribe_save(self._on_save)
 
     def pending(self, entry: Entry) -> Pending:
         """Where each pending suggestion of `entry` stands now (cheap when nothing changed)."""
@@ -93,9 +123,10 @@ class SuggestionService:
         store = store_of(self.server, model)
         table = self.server.store_reader.suggestions(store) if store is not None else empty_table()
         slot = self._cache[entry.uri]
-        if slot and slot[0].version == entry.version and slot[0].table is table and slot[0].store == store:
+        if slot and slot[0].version == entry.version and slot[0].table is table and \
+                _root(slot[0].store) == _root(store):
             return slot[0]
-        if any(s.state == "pending" for s in table.by_id.values()):
+        if table.pending():
             from dlmls import review
 
             placements = tuple(review.pending_placements(model, table))
@@ -162,7 +193,12 @@ class SuggestionService:
             self.changed(uri)
             return self._refuse("not_applied", f"{name}: the editor did not apply the edit ({why}); nothing "
                                                "was accepted")
-        review.record(store.root, plan.ids, "accepted")
+        # In the buffer, not yet in the file: `applied` until the document is saved with it (see above).
+        review.record(store.root, plan.ids, "applied")
+        held = self._applied.setdefault(uri, {})
+        absent = self._absent(uri, store)
+        for ident in plan.ids:
+            held[ident] = Applied(store, seen=absent is not None and ident not in absent)
         message = f"{name}: {count} pair{'s' if count != 1 else ''} written into the document"
         if notes:
             message += f" ({'; '.join(notes)})"
@@ -199,6 +235,115 @@ class SuggestionService:
             review.record(store.root, done, "rejected")
         self.changed(uri)
         return {"ok": True, "rejected": len(done), "ids": done, "notes": choice.notes}
+
+    # ------------------------------------------------------------------ applied → accepted or pending
+
+    def _absent(self, uri: str, store: Store) -> set[str] | None:
+        """Ids of the undecided suggestions of `store` the open buffer `uri` does not hold (None: the
+        buffer is not open or no longer names that store)."""
+        entry = self.server.documents.get(uri)
+        if entry is None or _root(store_of(self.server, entry.document.model)) != store.root:
+            return None
+        return {p.suggestion.id for p in self.pending(entry).placements}
+
+    def _on_change(self, uri: str, entry: Entry | None) -> None:
+        """Document listener: an applied pair that left its buffer, or whose buffer closed unsaved, is
+        pending again."""
+        held = self._applied.get(uri)
+        if not held:
+            return
+        if entry is None:  # closed without saving it
+            del self._applied[uri]
+            self._back_to_pending(held)
+            return
+        gone: dict[str, Applied] = {}
+        stores = {a.store.root: a.store for a in held.values()}
+        absent = {root: self._absent(uri, st) for root, st in stores.items()}
+        for ident, a in list(held.items()):
+            missing = absent[a.store.root]
+            if missing is None:
+                continue  # the frontmatter names another store (being edited?): wait for the save
+            if ident not in missing:
+                a.seen = True
+            elif a.seen:
+                gone[ident] = held.pop(ident)
+        if not held:
+            self._applied.pop(uri, None)
+        if gone and self._back_to_pending(gone):
+            self.changed(uri)
+
+    def _back_to_pending(self, items: dict[str, Applied]) -> bool:
+        """Record those of `items` still `applied` as `pending` again; whether any was."""
+        from dlmls import review
+
+        by_root: dict[Path, tuple[Store, list[str]]] = {}
+        for ident, a in items.items():
+            by_root.setdefault(a.store.root, (a.store, []))[1].append(ident)
+        done = False
+        for st, ids in by_root.values():
+            table = self.server.store_reader.suggestions(st)
+            still = [i for i in ids if (s := table.by_id.get(i)) is not None and s.state == "applied"]
+            if still:
+                review.record(st.root, still, "pending")
+                done = True
+        return done
+
+    def _on_save(self, uri: str, entry: Entry | None, text: str | None) -> None:
+        """Save listener: the applied (and pending) pairs the saved text holds are `accepted`; the applied
+        ones it lacks are `pending` again."""
+        from dlmls import review
+
+        held = self._applied.pop(uri, {})
+        if entry is None:
+            self._back_to_pending(held)
+            return
+        own = store_of(self.server, entry.document.model)
+        if not held and (own is None or not self.server.store_reader.suggestions(own).pending()):
+            return  # nothing to settle: the usual save
+        model, is_buffer = self._saved_model(uri, entry, text)
+        store = store_of(self.server, model)
+        back: list[str] = []
+        if store is not None:
+            table = self.server.store_reader.suggestions(store)
+            undecided = table.pending()
+            if undecided:
+                if is_buffer:
+                    missing = {p.suggestion.id for p in self.pending(entry).placements}
+                    present = {s.id for s in undecided if s.id not in missing}
+                else:
+                    from dlmls.core import accept
+
+                    keys = accept.document_pair_keys(model)
+                    present = {s.id for s in undecided if s.key in keys}
+                elsewhere = {i for u, ids in self._applied.items() if u != uri
+                             for i, a in ids.items() if a.store.root == store.root}
+                accepted = [s.id for s in undecided if s.id in present]
+                back = [s.id for s in undecided
+                        if s.state == "applied" and s.id not in present and s.id not in elsewhere]
+                if accepted:
+                    review.record(store.root, accepted, "accepted")
+                if back:
+                    review.record(store.root, back, "pending")
+            held = {i: a for i, a in held.items() if a.store.root != store.root}
+        if self._back_to_pending(held) or back:
+            self.changed(uri)
+
+    def _saved_model(self, uri: str, entry: Entry, text: str | None) -> tuple[Model, bool]:
+        """The model of the text saved (the client's, else the file's) and whether it is the buffer's own."""
+        from dlmls.core.document import Document
+
+        buffer = entry.document
+        if text is not None:
+            data = text.encode("utf-8", "surrogatepass")
+        else:
+            try:
+                with open(to_fs_path(uri) or "", "rb") as f:
+                    data = f.read()
+            except OSError:
+                return buffer.model, True  # no file to read: the buffer is what was saved
+        if data == buffer.source:
+            return buffer.model, True
+        return Document(data).model, False
 
     def changed(self, uri: str) -> None:
         """Tell the client the suggestions of `uri` changed, and refresh its code lenses."""
@@ -298,6 +443,10 @@ def _parse_spec(spec: Any) -> tuple[list[str] | None, str | None] | str:
     if isinstance(ids, list) and ids and all(isinstance(i, str) for i in ids):
         return list(ids), section
     return 'expected {"ids": [...]} (a non-empty list of suggestion ids) or {"all": true}'
+
+
+def _root(store: Store | None) -> Path | None:
+    return store.root if store is not None else None
 
 
 def _name(uri: str) -> str:

@@ -1,4 +1,4 @@
-"""textDocument/didOpen, didChange, didClose: the open documents as core `Document`s.
+"""textDocument/didOpen, didChange, didClose, didSave: the open documents as core `Document`s.
 
 Each open URI keeps one `dlmls.core.document.Document`, so a keystroke is an
 incremental re-parse and re-analysis rather than a rebuild: with incremental
@@ -8,8 +8,11 @@ that sync full text send one per keystroke) goes to `Document.update`, which
 diffs it against the current text and makes the same single ranged edit.
 Each entry remembers the LSP version it reflects, so results computed from
 it can be tagged and dropped when stale. Other
-features learn about changes by subscribing here rather than registering
-the same notifications (pygls allows one handler per method).
+features learn about changes and saves by subscribing here rather than
+registering the same notifications (pygls allows one handler per method).
+The server asks for saves with their text (`textDocumentSync.save.includeText`),
+so a listener knows what the file now holds (a client that leaves the text
+out gets `None` there).
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ class Entry:
 
 
 Listener = Callable[[str, "Entry | None"], None]
+SaveListener = Callable[[str, "Entry | None", "str | None"], None]
 
 
 class DocumentStore:
@@ -48,10 +52,16 @@ class DocumentStore:
     def __init__(self) -> None:
         self._entries: dict[str, Entry] = {}
         self._listeners: list[Listener] = []
+        self._save_listeners: list[SaveListener] = []
 
     def subscribe(self, listener: Listener) -> None:
         """Call `listener(uri, entry)` after each change (`entry` is None on close)."""
         self._listeners.append(listener)
+
+    def subscribe_save(self, listener: SaveListener) -> None:
+        """Call `listener(uri, entry, text)` after each save (`entry` None: not open; `text` None: the
+        client did not send the saved text)."""
+        self._save_listeners.append(listener)
 
     def get(self, uri: str) -> Entry | None:
         """The open document at `uri`, if any."""
@@ -92,6 +102,12 @@ class DocumentStore:
         """Stop tracking `uri`."""
         if self._entries.pop(uri, None) is not None:
             self._notify(uri, None)
+
+    def saved(self, uri: str, text: str | None) -> None:
+        """The client saved `uri` (with `text`, when it sent it)."""
+        entry = self._entries.get(uri)
+        for listener in self._save_listeners:
+            listener(uri, entry, text)
 
     def _notify(self, uri: str, entry: Entry | None) -> None:
         for listener in self._listeners:
@@ -136,6 +152,10 @@ def register(server: ServerContext) -> None:
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(params: types.DidCloseTextDocumentParams) -> None:
         server.documents.close(params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE, types.SaveOptions(include_text=True))
+    def did_save(params: types.DidSaveTextDocumentParams) -> None:
+        server.documents.saved(params.text_document.uri, params.text)
 
 
 def unchanged_ends(old: list, new: list) -> tuple[int, int]:

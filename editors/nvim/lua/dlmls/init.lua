@@ -23,12 +23,15 @@ local defaults = {
   settings = {},
   -- The workspace root is the nearest directory holding one of these, else the file's directory.
   root_markers = { '.git' },
-  -- Show $/progress of dlmls jobs with vim.notify (false if e.g. fidget.nvim already shows LSP progress).
+  -- Say with vim.notify when a dlmls job starts and ends (false if e.g. fidget.nvim shows LSP progress);
+  -- the steps in between go to require('dlmls').status(), for the statusline, never to messages.
   progress = true,
   -- Start tree-sitter highlighting for dlm buffers when a `dlm` parser is installed.
   treesitter = true,
   -- Show each pending suggestion as virtual lines (extmarks) where accepting it would insert it.
   virtual_lines = true,
+  -- Map `K` to hover in dlm buffers on Neovim 0.7–0.9 (0.10+ maps it for every LSP buffer itself).
+  map_hover = true,
   on_attach = nil,
 }
 
@@ -124,11 +127,26 @@ function M.start(bufnr)
     handlers = handlers,
     on_attach = function(client, buf)
       M.refresh(buf)
+      M._map_hover(buf)
       if M.config.on_attach then
         M.config.on_attach(client, buf)
       end
     end,
   }, bufnr)
+end
+
+--- `K` shows the hover, as the README says. Neovim 0.10+ maps it for every LSP buffer itself; 0.7–0.9
+--- do not (there `K` runs 'keywordprg': E349 on a .dlm buffer), so map it here, buffer-local, unless
+--- the user mapped `K` for this buffer already or turned it off (`map_hover = false`).
+function M._map_hover(buf)
+  if compat.has('0.10') or M.config.map_hover == false then
+    return
+  end
+  local existing = vim.fn.maparg('K', 'n', false, true)
+  if type(existing) == 'table' and existing.buffer == 1 then
+    return
+  end
+  vim.keymap.set('n', 'K', vim.lsp.buf.hover, { buffer = buf, desc = 'dlmls: hover' })
 end
 
 --- One progress value as a line: "Retraining notes.dlm: 33% step 1/3 · loss 2.00".
@@ -143,17 +161,38 @@ local function describe(value)
   return parts[1] .. ': ' .. table.concat(parts, ' ', 2)
 end
 
--- A job reports every optimizer step (or generated token). Reports are shown at most every
--- REPORT_MS unless the percentage moved 10 points; one held back shows when the interval is over,
--- so the line on screen is never older than REPORT_MS.
+-- A job reports every optimizer step (or generated token). Progress must never block Neovim: a
+-- message per report would pile up behind "Press ENTER" while a 5-minute job runs. So only the begin
+-- and the end go to vim.notify; every report updates the line `M.status()` returns (for the
+-- statusline) and redraws the status lines, at most every REPORT_MS unless the percentage moved 10
+-- points; one held back shows when the interval is over, so the line is never older than REPORT_MS.
+-- The server's `$/progress` is also left to Neovim's own handler, so fidget.nvim and
+-- `vim.lsp.status()` see it as for any server.
 local REPORT_MS = 500
+
+--- The progress line of the dlmls job that reported last ("Retraining notes.dlm: 33% step 1/3 · loss
+--- 2.00"), or '' when none runs: for the statusline, e.g. `%{v:lua.require'dlmls'.status()}`.
+function M.status()
+  local latest
+  for _, entry in pairs(active) do
+    if entry.line and (latest == nil or entry.shown > latest.shown) then
+      latest = entry
+    end
+  end
+  return latest and latest.line or ''
+end
 
 local function show(entry, value)
   entry.shown, entry.percentage, entry.held = uv.now(), value.percentage or entry.percentage, nil
-  if M.config.progress then
-    -- Reports and the end carry no title; Neovim 0.10 adds the begin's, 0.7 does not.
-    notify(describe(value.title and value or vim.tbl_extend('force', value, { title = entry.title })))
+  -- Reports and the end carry no title; Neovim 0.10 adds the begin's, 0.7 does not.
+  entry.line = describe(value.title and value or vim.tbl_extend('force', value, { title = entry.title }))
+  if value.kind ~= 'report' then
+    if M.config.progress then
+      notify(entry.line)
+    end
   end
+  vim.cmd('redrawstatus!')
+  pcall(vim.api.nvim_exec_autocmds, 'User', { pattern = 'DlmProgress', modeline = false })
 end
 
 --- One `$/progress` notification: data = {client_id, params} (LspProgress's ev.data).
@@ -172,7 +211,7 @@ local function on_progress(data)
     show(entry, value)
   elseif value.kind == 'end' then
     active[token] = nil -- a report still held back is dropped: the end says how it finished
-    show(entry or {}, value)
+    show(entry or { title = value.title }, value)
   elseif entry ~= nil then
     local wait = entry.shown + REPORT_MS - uv.now()
     if wait <= 0 or (value.percentage or 0) - entry.percentage >= 10 then
