@@ -124,6 +124,8 @@ def _serve(args: argparse.Namespace) -> int:
 
     if args.worker_cmd:
         os.environ["DLMLS_WORKER_CMD"] = args.worker_cmd  # the default under the editor's setting
+    if args.dlm_home:
+        os.environ["DLM_HOME"] = os.path.abspath(os.path.expanduser(args.dlm_home))  # likewise
     # stdout carries the protocol: logs go to stderr (the client's LSP log).
     logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -350,6 +352,9 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("--tcp", metavar="HOST:PORT", help="listen for one LSP client on a TCP socket")
     serve.add_argument("--worker-cmd", metavar="CMD",
                        help="the worker command, shell-quoted (an editor setting overrides it)")
+    serve.add_argument("--dlm-home", metavar="DIR",
+                       help="where adapter stores live (default $DLM_HOME or ~/.dlm; an editor's dlmHome setting "
+                            "overrides it)")
     serve.add_argument("--log-level", default="warning",
                        choices=["debug", "info", "warning", "error"], help="stderr log level")
     serve.set_defaults(func=_serve)

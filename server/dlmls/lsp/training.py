@@ -158,6 +158,11 @@ class Training:
         settings = getattr(self.server, "settings", None)
         return getattr(settings, name, default) if settings is not None else default
 
+    def _dlm_home(self) -> str | None:
+        """The store root a job uses: the dlmHome setting, else the server's $DLM_HOME (which
+        `dlmls serve --dlm-home` sets), else None (the worker's default, ~/.dlm)."""
+        return self._setting("dlm_home", None) or os.environ.get("DLM_HOME") or None
+
     def _worker_log(self, line: str) -> None:
         log.debug("worker: %s", line)
         self.server.window_log_message(types.LogMessageParams(type=types.MessageType.Log, message=f"worker: {line}"))
@@ -209,7 +214,7 @@ class Training:
         snap = self.job_snapshot(uri, "retraining")
         if isinstance(snap, dict):
             return snap
-        job = protocol.TrainJob(job=0, path=snap.path, text=snap.text, dlm_home=self._setting("dlm_home", None),
+        job = protocol.TrainJob(job=0, path=snap.path, text=snap.text, dlm_home=self._dlm_home(),
                                 options=protocol.TrainOptions(allow_download=self._setting("allow_download", False),
                                                               keep_worse=keep_worse))
         progress = WorkProgress(self.server, f"Retraining {snap.name}", "train")
@@ -241,7 +246,7 @@ class Training:
         if isinstance(snap, dict):
             return None
         job = protocol.PromptJob(job=0, path=snap.path, text=snap.text, question=question,
-                                 dlm_home=self._setting("dlm_home", None),
+                                 dlm_home=self._dlm_home(),
                                  allow_download=self._setting("allow_download", False))
         progress = WorkProgress(self.server, f"Asking the adapter of {snap.name}", "generate")
         try:
@@ -315,7 +320,8 @@ def code_actions(params: types.CodeActionParams) -> list[types.CodeAction]:
 
 
 def register(server: ServerContext) -> None:
-    """The training commands, the Retrain code action, and stopping the worker at shutdown."""
+    """The training commands, the Retrain code action, and stopping the worker (and settling the
+    suggestions accepted into buffers that were never saved) at shutdown."""
     training = server.training = Training(server)
     if server.diagnostics is not None:  # DLM500 (adapter behind the text) depends on the new version
         training.subscribe(lambda uri, record: server.diagnostics.refresh(uri))
@@ -335,6 +341,9 @@ def register(server: ServerContext) -> None:
 
     @server.feature(types.SHUTDOWN)
     async def shutdown(params: None) -> None:
+        suggestions = getattr(server, "suggestions", None)  # registered after this module
+        if suggestions is not None:
+            suggestions.shutdown()  # suggestions accepted into buffers never saved: pending again
         await training.shutdown()
 
     actions.add_provider(server, types.CodeActionKind.Source, code_actions)
