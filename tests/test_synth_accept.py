@@ -102,6 +102,24 @@ def test_suggestions_sidecar_round_trip(tmp_path: Path):
     assert table.get(a.id[:6]) == table.by_id[a.id]
 
 
+def test_an_applied_suggestion_counts_as_pending_but_not_in_all(tmp_path: Path):
+    """Accepted in an editor whose buffer is not saved yet: still undecided (the engine reads pending()), but
+    "accept/reject all" is not about it."""
+    from dlmls import review
+
+    where = sugmod.suggestions_path(tmp_path)
+    model = Document(NOTES).model
+    a, b = sug("Q one?", "A one.", model.live_sections[0]), sug("Q two?", "A two.", model.live_sections[0])
+    sugmod.stage(where, [a, b])
+    sugmod.set_state(where, [b.id], "applied", "2026-12-03T10:00:00Z")
+    table = sugmod.read_suggestions(where)
+    assert table.by_id[b.id].state == "applied" and table.bad_lines == 0
+    assert [s.id for s in table.pending()] == [a.id, b.id]
+    assert [s.id for s in review.choose(table, None, for_accept=True).chosen] == [a.id]
+    assert [s.id for s in review.choose(table, None, for_accept=False).chosen] == [a.id]
+    assert [s.id for s in review.choose(table, [b.id], for_accept=False).chosen] == [b.id]
+
+
 def test_sentences_skip_code_headings_and_fragments():
     prose = ("# Title\n\nThe valley lies south of Brinmoor. Its village, Oakhollow, was settled in 1688.\n\n"
              "```\ncode = 1\n```\nToo short.\n")

@@ -44,6 +44,12 @@ Shape (`"format": 1`; every key is always present, unknown values are null):
            "notes": [str],
            "problem": str|null}]}]}
 
+With `limit=N` (the hover on the frontmatter opener) only the newest N
+versions of each adapter are read and listed, newest first (not oldest
+first), and each adapter also has `"older": int`, how many versions were
+left out; the current version is always listed (last, in place of the
+oldest of the N, when it is older than all of them).
+
 Pure Python and read-only: nothing is created on disk, torch is never imported.
 """
 
@@ -164,26 +170,43 @@ def _version(v: VersionInfo, current: VersionInfo | None, digest: str,
 
 
 def _adapter(store: Store, name: str | None, declared: bool, digest: str,
-             runs: dict[tuple[str | None, int], dict[str, Any]]) -> dict[str, Any]:
+             runs: dict[tuple[str | None, int], dict[str, Any]], limit: int | None = None) -> dict[str, Any]:
     cur = store.current(name)
-    versions = [_version(v, cur.version, digest, runs) for v in store.versions(name)]
+    found = store.versions(name)
+    older = 0
+    if limit is not None:  # the newest `limit`, newest first, and the current one wherever it is
+        newest = found[::-1][:max(limit, 0)]
+        if cur.version is not None and all(v.number != cur.version.number for v in newest):
+            newest = [*newest[:-1], cur.version] if newest else [cur.version]
+        older = len(found) - len(newest)
+        found = newest
+    versions = [_version(v, cur.version, digest, runs) for v in found]
     current_entry = next((e for e in versions if e["current"]), None)
-    return {
+    out = {
         "name": name, "declared": declared,
         "current": cur.version.name if cur.version is not None else None,
         "current_problem": cur.problem,
         "up_to_date": current_entry["trained_on_this_text"] if current_entry is not None else None,
         "versions": versions,
     }
+    if limit is not None:
+        out["older"] = older
+    return out
 
 
-def history(source: bytes, path: str, home: str | None = None) -> dict[str, Any]:
+def history(source: bytes, path: str, home: str | None = None, *, model: Any = None,
+            digest: str | None = None, limit: int | None = None) -> dict[str, Any]:
     """The adapter history of the document `source` (read from `path`) in the store under `home`
-    (None: $DLM_HOME or ~/.dlm). Raises `HistoryError` when the document has no valid `dlm_id`."""
-    from dlmls.core.completion import declared_adapters
-    from dlmls.core.document import Document
+    (None: $DLM_HOME or ~/.dlm). Raises `HistoryError` when the document has no valid `dlm_id`.
 
-    model = Document(source).model
+    `model` (the parsed `source`, when the caller has it: an open document) and `digest` (its
+    `document_sha256`) save parsing and hashing it again; `limit`: see the module docstring."""
+    from dlmls.core.completion import declared_adapters
+
+    if model is None:
+        from dlmls.core.document import Document
+
+        model = Document(source).model
     info = model.frontmatter.info if model.frontmatter is not None else None
     dlm_id = info.dlm_id if info is not None else None
     if not isinstance(dlm_id, str) or not dlm_id:
@@ -196,7 +219,8 @@ def history(source: bytes, path: str, home: str | None = None) -> dict[str, Any]
     except StoreError as exc:
         raise HistoryError(str(exc)) from exc
     base_model = info.base_model if info is not None else None
-    digest = document_sha256(source.decode("utf-8", "replace"))  # the text `dlmls train` would send
+    if digest is None:
+        digest = document_sha256(source.decode("utf-8", "replace"))  # the text `dlmls train` would send
     out: dict[str, Any] = {
         "format": FORMAT, "path": path, "dlm_id": dlm_id,
         "base_model": base_model if isinstance(base_model, str) else None,
@@ -214,11 +238,12 @@ def history(source: bytes, path: str, home: str | None = None) -> dict[str, Any]
     names.sort(key=lambda n: (order.get(n, len(order)), "" if n is None else n))
     for n in names:
         try:
-            out["adapters"].append(_adapter(store, n, n in declared, digest, runs))
+            out["adapters"].append(_adapter(store, n, n in declared, digest, runs, limit))
         except (OSError, StoreError) as exc:  # an unreadable directory: say so, show the rest
             out["adapters"].append({"name": n, "declared": n in declared, "current": None,
                                     "current_problem": f"cannot read the adapter's tree: {exc}",
-                                    "up_to_date": None, "versions": []})
+                                    "up_to_date": None, "versions": [],
+                                    **({"older": 0} if limit is not None else {})})
     return out
 
 

@@ -16,6 +16,10 @@ base model DLM recommends for it (`--json`: the keys `dlm templates list
 
 Exit status: 0 written (or listed); 2 usage errors (FILE exists without
 `--force`, an unknown template or base model, an unwritable path).
+
+`write_document` is the same as a function (the language server's
+`dlmls.newDocument` command calls it): it raises `InitError` where the
+command prints an error.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import json
 import os
 import re
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -37,22 +42,45 @@ DEFAULT_TEMPLATE = "default"
 DEFAULT_BASE_MODEL = "smollm2-135m"
 
 
+class InitError(Exception):
+    """Nothing was written: why (`message`), the exit status, and the lines to show before it
+    (`details`: notes, the template's problems)."""
+
+    def __init__(self, message: str, status: int = EXIT_USAGE, details: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.details = details or []
+
+
+@dataclass(slots=True)
+class Written:
+    """What `write_document` wrote."""
+
+    path: Path
+    dlm_id: str
+    template: str  # its name
+    title: str  # its title
+    base_model: str
+    old_id: str | None = None  # the dlm_id of the document it replaced (None: none, or none readable)
+    notes: list[str] = field(default_factory=list)  # about the base model (gated, no such directory)
+
+
 def _error(text: str) -> int:
     print(f"dlmls init: {text}", file=sys.stderr)
     return EXIT_USAGE
 
 
-def _check_base_model(spec: str, doc_dir: Path) -> str | None:
-    """Why `spec` cannot be a base model (None: it can); notes about it go to stderr."""
+def _check_base_model(spec: str, doc_dir: Path, notes: list[str]) -> str | None:
+    """Why `spec` cannot be a base model (None: it can); notes about it are appended to `notes`."""
     from dlmls.core import registry
 
     c = registry.classify(spec)
     if c.kind == "registry":
         assert c.entry is not None
         if c.entry.requires_acceptance:
-            print(f"note: {spec} ({c.entry.hf_id}) is gated: accept its license ({c.entry.license_spdx}) on "
-                  "the Hugging Face Hub before it can be downloaded (DLM asks for --i-accept-license)",
-                  file=sys.stderr)
+            notes.append(f"note: {spec} ({c.entry.hf_id}) is gated: accept its license ({c.entry.license_spdx}) "
+                         "on the Hugging Face Hub before it can be downloaded (DLM asks for --i-accept-license)")
         return None
     if c.kind == "hf":
         return None
@@ -63,8 +91,7 @@ def _check_base_model(spec: str, doc_dir: Path) -> str | None:
             resolved = Path(spec).expanduser()
             resolved = resolved if resolved.is_absolute() else doc_dir / resolved
             if not resolved.is_dir():
-                print(f"note: --base-model {spec}: no such model directory (looked for {resolved})",
-                      file=sys.stderr)
+                notes.append(f"note: --base-model {spec}: no such model directory (looked for {resolved})")
             return None
         # `org/name`: a Hugging Face id without `hf:`, or a relative directory.
         if (doc_dir / spec).is_dir():
@@ -98,38 +125,40 @@ def _write_new(path: Path, text: str) -> None:
     os.close(fd)
 
 
-def _init(args: argparse.Namespace) -> int:
+def write_document(path: str | os.PathLike[str], template: str = DEFAULT_TEMPLATE,
+                   base_model: str = DEFAULT_BASE_MODEL, force: bool = False) -> Written:
+    """Write a new document at `path` from `template` with a fresh dlm_id and `base_model`; refuse an
+    existing file unless `force` (then it is replaced atomically). Raises `InitError`: nothing written."""
     from dlmls import templates
     from dlmls.core.document import Document
 
-    path = Path(args.file)
+    path = Path(path)
     if path.is_dir():
-        return _error(f"{path} is a directory; give the path of the .dlm file to create")
+        raise InitError(f"{path} is a directory; give the path of the .dlm file to create")
     exists = path.exists() or path.is_symlink()
-    if exists and not args.force:
-        return _error(f"{path} already exists; pass --force to replace it (it gets a new dlm_id, so it no "
-                      "longer shares the old document's adapter store)")
+    if exists and not force:
+        raise InitError(f"{path} already exists; pass --force to replace it (it gets a new dlm_id, so it no "
+                        "longer shares the old document's adapter store)")
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.is_dir():
-        return _error(f"cannot create {path}: the directory {parent} does not exist")
+        raise InitError(f"cannot create {path}: the directory {parent} does not exist")
     try:
-        template = templates.load(args.template)
+        found = templates.load(template)
     except templates.TemplateError as exc:
-        return _error(f"{exc}; `dlmls templates` lists them")
-    problem = _check_base_model(args.base_model, parent)
+        raise InitError(f"{exc}; `dlmls templates` lists them") from exc
+    notes: list[str] = []
+    problem = _check_base_model(base_model, parent, notes)
     if problem is not None:
-        return _error(problem)
+        raise InitError(problem, details=notes)
     dlm_id = templates.new_dlm_id()
-    text = templates.render(template, dlm_id, args.base_model)
+    text = templates.render(found, dlm_id, base_model)
     model = Document(text.encode("utf-8")).model
     info = model.frontmatter.info if model.frontmatter is not None else None
     errors = [p for p in model.problems if p.severity.name == "ERROR"]
-    if errors or info is None or info.dlm_id != dlm_id or info.base_model != args.base_model:
-        for p in errors:
-            print(f"{path}: {p.message} [{p.code}]", file=sys.stderr)
-        print(f"dlmls init: template {template.name!r} with base model {args.base_model!r} does not make a "
-              "valid document; nothing written", file=sys.stderr)
-        return EXIT_DOCUMENT
+    if errors or info is None or info.dlm_id != dlm_id or info.base_model != base_model:
+        raise InitError(f"template {found.name!r} with base model {base_model!r} does not make a valid document; "
+                        "nothing written", EXIT_DOCUMENT,
+                        notes + [f"{path}: {p.message} [{p.code}]" for p in errors])
     old_id = _old_id(path) if exists else None
     try:
         if exists:
@@ -138,15 +167,33 @@ def _init(args: argparse.Namespace) -> int:
             atomic_write_text(path, text)
         else:
             _write_new(path, text)
-    except FileExistsError:
-        return _error(f"{path} already exists (it appeared meanwhile); pass --force to replace it")
+    except FileExistsError as exc:
+        raise InitError(f"{path} already exists (it appeared meanwhile); pass --force to replace it",
+                        details=notes) from exc
     except OSError as exc:
-        return _error(f"cannot write {path}: {exc.strerror or exc}")
-    source = "" if template.name == templates.DEFAULT_TEMPLATE else \
-        f" from template {template.name} ({template.title})"
-    print(f"dlmls init: wrote {path}{source}: dlm_id {dlm_id}, base_model {args.base_model}", file=sys.stderr)
-    if old_id and old_id != dlm_id:
-        print(f"dlmls init: the replaced document had dlm_id {old_id}; its store was left as it was",
+        raise InitError(f"cannot write {path}: {exc.strerror or exc}", details=notes) from exc
+    return Written(path, dlm_id, found.name, found.title, base_model, old_id, notes)
+
+
+def _init(args: argparse.Namespace) -> int:
+    from dlmls import templates
+
+    try:
+        written = write_document(args.file, args.template, args.base_model, args.force)
+    except InitError as exc:
+        for line in exc.details:
+            print(line, file=sys.stderr)
+        print(f"dlmls init: {exc.message}", file=sys.stderr)
+        return exc.status
+    for line in written.notes:
+        print(line, file=sys.stderr)
+    path = written.path
+    source = "" if written.template == templates.DEFAULT_TEMPLATE else \
+        f" from template {written.template} ({written.title})"
+    print(f"dlmls init: wrote {path}{source}: dlm_id {written.dlm_id}, base_model {written.base_model}",
+          file=sys.stderr)
+    if written.old_id and written.old_id != written.dlm_id:
+        print(f"dlmls init: the replaced document had dlm_id {written.old_id}; its store was left as it was",
               file=sys.stderr)
     print(f"next: edit it, then `dlmls train {path}`", file=sys.stderr)
     return EXIT_OK

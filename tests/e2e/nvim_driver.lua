@@ -26,6 +26,19 @@ vim.notify = function(msg, level)
   out.notifications[#out.notifications + 1] = n
 end
 
+-- The pickers the plugin opens (vim.ui.select): what each offered, as the user would read it; the
+-- scenario sets which item the "user" chooses (`pick_choice`, 1-based).
+out.picks = {}
+local pick_choice = 1
+vim.ui.select = function(items, opts, on_choice)
+  local shown = {}
+  for _, item in ipairs(items) do
+    shown[#shown + 1] = opts.format_item and opts.format_item(item) or tostring(item)
+  end
+  out.picks[#out.picks + 1] = { prompt = opts.prompt, kind = opts.kind, items = shown, chosen = pick_choice }
+  vim.schedule(function() on_choice(items[pick_choice], pick_choice) end)
+end
+
 -- The raw $/progress values the server sent, to tell a display problem from a server problem:
 -- Neovim's own handler, wrapped (the plugin's handlers, and on 0.10 its LspProgress event, come
 -- before or after it and are not touched).
@@ -247,15 +260,18 @@ end
 
 local function lines(buf) return vim.api.nvim_buf_get_lines(buf, 0, -1, false) end
 
--- :DlmAccept (the first suggestion of the section under the cursor), then :DlmReject of the next one;
--- what each did and the buffer after each go into `out`.
-local function accept_then_reject(buf)
+-- :DlmAccept with the cursor on the section (its suggestions share one insertion point: the picker
+-- offers them, the `choice`th is chosen), then :DlmReject (another one; a picker again if several are
+-- left, its first chosen); what each did and the buffer after each go into `out`.
+local function accept_then_reject(buf, choice)
+  pick_choice = choice
   vim.cmd('DlmAccept')
   wait(15000, 'the accept', function() return #review_results > 0 end)
   out.accepted = review_results[1]
   out.text_accepted = lines(buf)
   out.cursor_after_accept = vim.api.nvim_win_get_cursor(0)
   step('accepted')
+  pick_choice = 1
   vim.cmd('DlmReject')
   wait(15000, 'the reject', function() return #review_results > 1 end)
   out.rejected = review_results[2]
@@ -275,9 +291,11 @@ function scenarios.synth()
   out.virtual_lines = virtual_lines(buf)
   out.listed = listing()
   out.text_before = lines(buf)
+  -- :DlmAccept <Tab> completes the pending ids.
+  out.completed_ids = vim.fn.getcompletion('DlmAccept ', 'cmdline')
   step('synthesized')
 
-  accept_then_reject(buf)
+  accept_then_reject(buf, 2)
   wait(10000, 'the virtual lines to go', function() return #virtual_lines(buf) == 0 end)
   step('rejected')
 
@@ -290,7 +308,8 @@ function scenarios.synth()
   out.suggestions_buffer = lines(list)
 
   -- The whole document: only the implicit section's pair is new (the accepted and the rejected
-  -- ones count as duplicates); :DlmSuggestions lists it, :DlmReject! rejects all of the document's.
+  -- ones count as duplicates); :DlmSuggestions lists it; :DlmAccept with an unknown id is refused,
+  -- :DlmReject ID (completed) rejects it, then :DlmReject! all of the document's (none left).
   vim.cmd('DlmSynth!')
   wait(30000, 'the whole-document synthesis', function() return #synth_results > 1 end)
   out.synth_document = synth_results[2]
@@ -298,9 +317,16 @@ function scenarios.synth()
   vim.cmd('DlmSuggestions')
   wait(10000, 'the suggestions buffer to list it', function() return #lines(list) > 3 end)
   out.suggestions_buffer_document = lines(list)
+  vim.cmd('DlmAccept nosuchid')
+  wait(15000, 'the refused accept', function() return #review_results > 2 end)
+  out.accepted_unknown = review_results[3]
+  out.completed_document = vim.fn.getcompletion('DlmReject ', 'cmdline')
+  vim.cmd('DlmReject ' .. (out.completed_document[1] or 'none-completed'))
+  wait(15000, 'the reject by id', function() return #review_results > 3 end)
+  out.rejected_by_id = review_results[4]
   vim.cmd('DlmReject!')
-  wait(15000, 'the reject of all', function() return #review_results > 2 end)
-  out.rejected_all = review_results[3]
+  wait(15000, 'the reject of all', function() return #review_results > 4 end)
+  out.rejected_all = review_results[5]
   out.listed_end = listing()
   out.text_end = lines(buf)
   step('whole document')
@@ -324,7 +350,7 @@ function scenarios.synth_real()
   out.virtual_lines = virtual_lines(buf)
   out.text_before = lines(buf)
 
-  accept_then_reject(buf)
+  accept_then_reject(buf, 1)
   wait(10000, 'the virtual lines to be redrawn', function()
     return #virtual_lines(buf) == #out.listed_after.suggestions
   end)

@@ -336,36 +336,47 @@ def test_synthesize_accept_one_reject_one(nvim: Path, tmp_path: Path):
     assert [m["text"][1:] for m in marks] == [["▎ ::instruction::", "▎ ### Q", f"▎ {q}", "▎ ### A", f"▎ {a}"]
                                               for q, a in (FACT_1, FACT_2)], marks
 
-    # :DlmAccept took the first, through the server's workspace/applyEdit: the buffer is the text with
-    # exactly the first preview inserted right after the prose section.
+    # :DlmAccept <Tab> completes the pending ids.
+    assert data["completed_ids"] == [s["id"] for s in listed], data["completed_ids"]
+
+    # :DlmAccept with the cursor on the section: its two suggestions share one insertion point, so a
+    # picker (vim.ui.select) offers each whole question with its answer; the user chose the second.
+    [pick] = data["picks"]  # only once: the :DlmReject after it had one suggestion left
+    assert pick["prompt"] == "Accept which suggestion?" and pick["kind"] == "dlmls.suggestion", pick
+    assert pick["items"] == [f"{q}  → {a}" for q, a in (FACT_1, FACT_2)], pick
+    assert pick["chosen"] == 2, pick
+    # The chosen one was accepted, through the server's workspace/applyEdit: the buffer is the text with
+    # exactly its preview inserted right after the prose section.
     assert data["text_before"] == text.splitlines()
     accepted = data["accepted"]
     assert accepted["action"] == "accept" and accepted["result"]["ok"] is True, accepted
     assert accepted["result"]["applied"] == 1, accepted
-    preview = listed[0]["preview"]
+    preview = listed[1]["preview"]
     lines = text.splitlines(keepends=True)
     expected = "".join(lines[:fence]) + preview + "".join(lines[fence:])
     assert joined(data["text_accepted"]) == expected
     assert preview.startswith("::instruction::\n<!-- dlm-auto-synth: synth_teacher=\"self\" ")
-    assert f'source_section_id="{prose_id}" -->\n### Q\n{FACT_1[0]}\n### A\n{FACT_1[1]}\n\n' in preview
+    assert f'source_section_id="{prose_id}" -->\n### Q\n{FACT_2[0]}\n### A\n{FACT_2[1]}\n\n' in preview
 
-    # :DlmReject took the other one: the text does not change, and nothing is pending any more.
+    # :DlmReject took the other one, the only one left (no picker): the text does not change, and
+    # nothing is pending any more.
     rejected = data["rejected"]
     assert rejected["action"] == "reject" and rejected["result"]["ok"] is True, rejected
-    assert rejected["result"]["ids"] == [listed[1]["id"]], rejected
+    assert rejected["result"]["ids"] == [listed[0]["id"]], rejected
     after = joined(data["text_after"])
     assert after == expected
-    assert f"### Q\n{FACT_2[0]}" not in after and after.count("::instruction::") == 2
+    assert f"### Q\n{FACT_1[0]}" not in after and after.count("::instruction::") == 2
     assert data["listed_after"]["suggestions"] == [], data["listed_after"]
     parsed = parse_text(after)
     assert [(s.type.value if hasattr(s.type, "value") else str(s.type), s.auto_synth, s.source_section_id)
             for s in parsed.sections][-3:] == [("prose", False, None), ("instruction", True, prose_id),
                                                ("instruction", False, None)], parsed.sections
     assert "# Suggestions for notes.dlm: 0 pending" in data["suggestions_buffer"][0]
-    assert any(m == f"dlmls: accepted 1 pair: {FACT_1[0]}" for m in shown), shown
-    assert any(m == f"dlmls: rejected 1 pair: {FACT_2[0]}" for m in shown), shown
+    assert any(m == f"dlmls: accepted 1 pair: {FACT_2[0]}" for m in shown), shown
+    assert any(m == f"dlmls: rejected 1 pair: {FACT_1[0]}" for m in shown), shown
 
-    # :DlmSynth! on the whole document: only the implicit section's pair is new; :DlmReject! rejects it.
+    # :DlmSynth! on the whole document: only the implicit section's pair is new; :DlmAccept with an
+    # unknown id is refused; :DlmReject ID (completed) rejects it; :DlmReject! then finds none left.
     whole = data["synth_document"]["result"]
     # The accepted and the rejected pair count as duplicates: the engine's contract (a pair in the document
     # or rejected is never suggested again), which tests/lsp/test_real_engine.py checks on the real engine.
@@ -375,7 +386,15 @@ def test_synthesize_accept_one_reject_one(nvim: Path, tmp_path: Path):
     assert data["suggestions_buffer_document"][0] == "# Suggestions for notes.dlm: 1 pending"
     assert data["suggestions_buffer_document"][2] == f"- {new['question']} → {new['answer']}"
     assert data["suggestions_buffer_document"][3].startswith(f"  `{new['id']}` ready, line "), data
-    assert data["rejected_all"]["result"]["rejected"] == 1, data["rejected_all"]
+    unknown = data["accepted_unknown"]["result"]
+    assert unknown["ok"] is False and unknown["kind"] == "invalid_arguments", unknown
+    assert "dlmls: no pending suggestion nosuchid (:DlmSuggestions lists them)" in shown, shown
+    assert data["completed_document"] == [new["id"]], data["completed_document"]
+    by_id = data["rejected_by_id"]
+    assert by_id["result"]["ok"] is True and by_id["result"]["ids"] == [new["id"]], by_id
+    assert f"dlmls: rejected 1 pair: {new['question']}" in shown, shown
+    assert data["rejected_all"]["result"]["ok"] is True, data["rejected_all"]
+    assert data["rejected_all"]["result"]["rejected"] == 0, data["rejected_all"]
     assert data["listed_end"]["suggestions"] == [] and joined(data["text_end"]) == expected
 
 

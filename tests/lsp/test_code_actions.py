@@ -310,3 +310,72 @@ async def test_only_other_kinds_gets_nothing(client: LanguageClient):
 async def test_capability_advertises_quick_fixes(client: LanguageClient):
     provider = client.initialize_result.capabilities.code_action_provider
     assert types.CodeActionKind.QuickFix in provider.code_action_kinds
+
+
+# Review actions: "Accept: …" / "Reject: …" of staged suggestions ----------------------------------------
+
+WRAPS = ("What does functools.wraps copy onto the wrapper function from the function it wraps, "
+         "so that a reader")
+TAILS = ("its __name__", "its __doc__", "its __module__", "its __qualname__", "its __dict__ entries")
+LONG_QUESTIONS = [f"{WRAPS} of help() sees {tail}?" for tail in TAILS]
+
+
+async def test_review_titles_never_repeat(client: LanguageClient):
+    """The titles' question part, pure: whole when short, cut at a word, never two alike."""
+    from dlmls.lsp.suggestions import review_titles
+
+    titles = review_titles([(q, "a") for q in LONG_QUESTIONS])
+    assert len(set(titles)) == len(titles), titles
+    for question, title in zip(LONG_QUESTIONS, titles, strict=True):
+        tail = question.removeprefix(WRAPS + " of help() sees its ")
+        assert title.startswith("What does functools.wraps copy onto") and title.endswith(tail), (title, tail)
+        assert "… " in title and len(title) <= 80, title
+    # Short ones stay whole; a long one alone is cut at a word boundary.
+    assert review_titles([("Who?", "a"), (" Why\n not? ", "b")]) == ["Who?", "Why not?"]
+    [alone] = review_titles([(LONG_QUESTIONS[0], "a")])
+    assert alone.endswith("…") and LONG_QUESTIONS[0].startswith(alone[:-1] + " ") and len(alone) <= 80, alone
+    # The same question with different answers: told apart by the answer; anything still alike is numbered.
+    assert review_titles([("Who?", "Ann."), ("Who?", "Bob.")]) == ["Who? → Ann.", "Who? → Bob."]
+    assert review_titles([("Who? → Ann.", "x"), ("Who?", "Ann."), ("Who?", "Ann. ")]) == [
+        "Who? → Ann.", "Who? → Ann. (2)", "Who? → Ann. (3)"]
+
+
+async def test_review_actions_have_distinct_titles_for_long_questions(tmp_path: Path):
+    """Five suggestions whose questions share 100 characters: five Accept and five Reject titles, all
+    different, each naming what its question asks about."""
+    from dlmls import suggestions as sugmod
+    from dlmls.core.document import Document
+    from dlmls.store import Store
+    from lsp_support import read_code_actions_as_editors_do
+
+    dlm_id = "01KPM5CXB51GRX86Q25AKERN7A"
+    text = (f"---\ndlm_id: {dlm_id}\nbase_model: smollm2-135m\n---\n"
+            "::prose::\nfunctools.wraps copies the wrapped function's metadata.\n\n::instruction::\n" + QA)
+    prose = next(s for s in Document(text).model.live_sections if s.type == "prose")
+    answer = "An attribute."
+    staged = [sugmod.Suggestion(id=sugmod.suggestion_id(q, answer), question=q, answer=answer,
+                                section_id=prose.section_id, source_text=prose.content,
+                                synth_at="2026-04-24T10:18:42Z") for q in LONG_QUESTIONS]
+    sugmod.stage(sugmod.suggestions_path(Store.for_id(dlm_id, tmp_path).root), staged)
+    second = await CONFIG.start()
+    try:
+        read_code_actions_as_editors_do(second)
+        await second.initialize_session(types.InitializeParams(
+            capabilities=types.ClientCapabilities(),
+            initialization_options={"dlmls": {"dlmHome": str(tmp_path)}}))
+        uri = new_uri()
+        open_document(second, uri, text)
+        line = text.splitlines().index("::prose::") + 1
+        position = types.Position(line=line, character=0)
+        result = await second.text_document_code_action_async(types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=types.Range(start=position, end=position), context=types.CodeActionContext(diagnostics=[])))
+    finally:
+        await second.shutdown_session()
+    titles = [a.title for a in result or () if a.title.startswith(("Accept: ", "Reject: "))]
+    accepts = [t.removeprefix("Accept: ") for t in titles if t.startswith("Accept: ")]
+    rejects = [t.removeprefix("Reject: ") for t in titles if t.startswith("Reject: ")]
+    assert len(accepts) == len(set(accepts)) == 5 and sorted(rejects) == sorted(accepts), titles
+    for question in LONG_QUESTIONS:
+        tail = question.removeprefix(WRAPS + " of help() sees its ")
+        assert sum(a.endswith(" " + tail) for a in accepts) == 1, (tail, accepts)

@@ -526,6 +526,32 @@ async def test_the_code_actions_edit_is_accepted_when_saved(client: LanguageClie
     assert {s.state for s in table(dlm_id).by_id.values() if s.id != ident} == {"pending"}
 
 
+async def test_a_shutdown_before_saving_leaves_the_accept_pending(client: LanguageClient):
+    """An editor that quits (`:q!`) may shut the server down without closing its buffers first."""
+    doc_uri, dlm_id = opened(client, "applied-shutdown", FACTS)
+    close(client, doc_uri)  # opened here only to get a text and dlm_id; a second server serves it
+    text = f"---\ndlm_id: {dlm_id}\nbase_model: smollm2-135m\n---\n{FACTS}"
+    rivers = next(s for s in Document(text).model.live_sections if s.type == "prose" and "# Rivers" in s.content)
+    question, answer = "Where does the Blorb rise?", "In the Quux hills."
+    ident = sugmod.suggestion_id(question, answer)
+    sugmod.stage(sugmod.suggestions_path(Store.for_id(dlm_id, HOME).root), [sugmod.Suggestion(
+        id=ident, question=question, answer=answer, section_id=rivers.section_id, source_text=rivers.content,
+        synth_at="2026-04-24T10:18:42Z")])
+    second = await CONFIG.start()
+    try:
+        await second.initialize_session(types.InitializeParams(
+            capabilities=types.ClientCapabilities(workspace=types.WorkspaceClientCapabilities(
+                apply_edit=True, workspace_edit=types.WorkspaceEditClientCapabilities(document_changes=True))),
+            initialization_options={"dlmls": {"dlmHome": str(HOME)}}))
+        reopen(second, doc_uri, text)
+        result = await execute(second, "dlmls.accept", doc_uri, {"ids": [ident]})
+        assert result["ok"] is True and result["applied"] == 1, result
+        assert state(dlm_id, ident) == "applied"
+    finally:
+        await second.shutdown_session()
+    assert state(dlm_id, ident) == "pending"
+
+
 # the synthesis settings, dlmls/status ---------------------------------------------------------
 
 

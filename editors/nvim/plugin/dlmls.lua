@@ -32,9 +32,14 @@ end, { bang = true,
   desc = 'dlmls: synthesize instructions for the prose section under the cursor (!: the whole document)' })
 vim.api.nvim_create_user_command('DlmSuggestions', function() dlmls().show_suggestions() end,
   { desc = "dlmls: list this document's pending suggestions" })
+-- :DlmAccept / :DlmReject: the suggestion under the cursor (a picker when several are there), ID
+-- (completed from the pending ones), or with ! all of the document's.
+local function suggestion_ids(arglead) return dlmls().complete_ids(arglead) end
 vim.api.nvim_create_user_command('DlmAccept', function(opts)
-  dlmls().review('accept', 0, { all = opts.bang })
-end, { bang = true, desc = "dlmls: accept the suggestion of the section under the cursor (!: all of the document's)" })
+  dlmls().review('accept', 0, { all = opts.bang, ids = opts.fargs })
+end, { bang = true, nargs = '?', complete = suggestion_ids,
+  desc = "dlmls: accept the suggestion under the cursor (several: pick one; ID: that one; !: all of the document's)" })
 vim.api.nvim_create_user_command('DlmReject', function(opts)
-  dlmls().review('reject', 0, { all = opts.bang })
-end, { bang = true, desc = "dlmls: reject the suggestion of the section under the cursor (!: all of the document's)" })
+  dlmls().review('reject', 0, { all = opts.bang, ids = opts.fargs })
+end, { bang = true, nargs = '?', complete = suggestion_ids,
+  desc = "dlmls: reject the suggestion under the cursor (several: pick one; ID: that one; !: all of the document's)" })

@@ -4,7 +4,8 @@ Codes never change meaning once released, so editors, CI logs and
 suppressions can rely on them. `DLM0xx` are file-level, `FM0xx`/`FM1xx` the
 frontmatter (see `frontmatter.CODES`), `DLM2xx` fences, `DLM3xx` provenance
 markers, `DLM4xx` instruction and preference bodies, `DLM5xx` the
-document's adapter store (hints from the language server). In each range the
+document's adapter store (from the language server: DLM500 a hint, DLM501
+a warning about a copy that shares the store). In each range the
 `x2x` codes are lint (`lint.py`: DLM accepts the text but reads it otherwise
 than it looks); `DLM23x`/`DLM24x`, `DLM33x` and `FM16x` are cross-checks
 against the rest of the document, the registry or the files around it
@@ -72,6 +73,8 @@ CODES: dict[str, str] = {
     "DLM420": "body header inside a code block (DLM splits the pair or triple there)",
     "DLM421": "heading after the last answer is absorbed into that answer",
     "DLM500": "the document changed since its current adapter version was trained (a hint; Retrain)",
+    "DLM501": "another .dlm file in the workspace has the same dlm_id, so the two share one adapter store "
+              "(a copy; the quick fix gives this document a new dlm_id)",
 }
 
 

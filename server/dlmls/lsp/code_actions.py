@@ -20,8 +20,9 @@ preferred (what "auto fix" applies).
 
 from __future__ import annotations
 
+import inspect
 import os
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from lsprotocol import types
@@ -36,7 +37,8 @@ if TYPE_CHECKING:
 
 KIND = types.CodeActionKind.QuickFix
 KINDS = [KIND, types.CodeActionKind.Source, types.CodeActionKind.RefactorRewrite]  # advertised at initialize
-Provider = Callable[[types.CodeActionParams], list[types.CodeAction]]
+# A provider may be a coroutine function (lsp/duplicates.py waits for a workspace scan in progress).
+Provider = Callable[[types.CodeActionParams], "list[types.CodeAction] | Awaitable[list[types.CodeAction]]"]
 
 
 def code_actions(entry: Entry, diagnostics: list[types.Diagnostic], encoding: str) -> list[types.CodeAction]:
@@ -96,11 +98,12 @@ def register(server: ServerContext) -> None:
 
     @server.feature(types.TEXT_DOCUMENT_CODE_ACTION,
                     types.CodeActionOptions(code_action_kinds=KINDS, resolve_provider=False))
-    def on_code_action(params: types.CodeActionParams) -> list[types.CodeAction] | None:
+    async def on_code_action(params: types.CodeActionParams) -> list[types.CodeAction] | None:
         only = [getattr(k, "value", k) for k in params.context.only or []]
         out: list[types.CodeAction] = []
         for kind, provider in server.code_action_providers:
             if only and not any(_covers(k, kind.value) for k in only):
                 continue
-            out += provider(params)
+            found = provider(params)
+            out += await found if inspect.isawaitable(found) else found
         return out or None

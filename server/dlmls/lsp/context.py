@@ -37,6 +37,8 @@ class ServerContext(Protocol):
     training: Training
     suggestions: SuggestionService
     code_action_providers: list[Any]  # (kind, provider) pairs: see lsp/code_actions.py
+    workspace_ids: Any  # lsp/duplicates.py's WorkspaceIds: the dlm_ids of the .dlm files around
+    workspace: Any  # pygls's Workspace: root_uri, folders (the workspace folders)
     protocol: Any  # DlmProtocol: notify_json, fm (the handlers, for code actions that chain)
     client_capabilities: types.ClientCapabilities
     work_done_progress: Any

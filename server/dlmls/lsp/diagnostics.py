@@ -7,7 +7,9 @@ adapters, dangling source section ids, missing files, unknown base models
 (merged by `dlmls.core.checks`, as `dlmls check` and `dlmls train` see them:
 an Error here is exactly what makes training refuse the document); and a
 hint (DLM500) when the text has moved on from what the current adapter
-version was trained on, read (cached, read-only) from the store.
+version was trained on, read (cached, read-only) from the store; and a
+warning (DLM501, lsp/duplicates.py) when another `.dlm` file around uses
+the same `dlm_id`.
 Paths resolve against the document's directory for `file:` URIs only; file
 existence is remembered for a couple of seconds so a burst of edits does not
 stat the same files again and again.
@@ -38,7 +40,7 @@ import asyncio
 import logging
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
@@ -174,6 +176,9 @@ class Publisher:
         self._json: dict[str, JsonCache] = {}
         self.exists = CachedExists()
         self._files: dict[str, tuple[tuple[int, int], Problem | None]] = {}  # uri -> ((mtime, size), DLM001)
+        # More checks of other features, `check(uri, model) -> [Problem]`, run on every publish (so cheap:
+        # lsp/duplicates.py's DLM501 is a lookup in its last scan).
+        self.checks: list[Callable[[str, Model], list[Problem]]] = []
 
     def file_problems(self, uri: str, model: Model) -> list[Problem]:
         """DLM001 when the buffer shows U+FFFD because the file behind it is not valid UTF-8.
@@ -265,6 +270,8 @@ class Publisher:
         convert = RangeConverter(model, self.server.position_encoding)
         extra = adapter_problems(model, self.server.store_reader, self.server.dlm_home)
         extra += self.file_problems(uri, model)
+        for check in self.checks:
+            extra += check(uri, model)
         problems = self.problems(uri, model, extra)
         diagnostics = self._json.setdefault(uri, JsonCache()).convert(problems, convert)
         self.server.protocol.notify_json(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS,

@@ -9,7 +9,11 @@
   adapter version of each adapter (when trained, steps, final train loss,
   held-out loss before → after, whether the text changed since), read from
   the store `$DLM_HOME/store/<dlm_id>/` (the `dlmHome` setting, else
-  $DLM_HOME, else ~/.dlm).
+  $DLM_HOME, else ~/.dlm). On the opener also, for an adapter with more
+  than one version (or one that is not current), its versions newest first
+  (`HISTORY_LIMIT` of them, then how many older ones there are: the
+  `dlmls.history` command and `dlmls show` list them all), each with when,
+  steps, losses and which is current (`dlmls.history`).
 - On a fence line: the section's type, adapter, id, number of pairs or
   triples and a rough token count (a quarter of the content's characters),
   the current version of the adapter(s) the section trains (DLM's routing,
@@ -36,6 +40,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
+from pygls.uris import to_fs_path
 
 from dlmls.core import registry, schema
 from dlmls.core.completion import declared_adapters, yaml_scalar
@@ -59,6 +64,7 @@ MARKER_FIELDS = {
     "harvest": (("source", "Source"),),
 }
 NO_ADAPTER = "No adapter trained yet — run Retrain"
+HISTORY_LIMIT = 5  # versions per adapter the opener's hover lists
 RULE = "\n\n---\n\n"
 
 
@@ -220,7 +226,66 @@ def opener_markdown(model: Model, ctx: Context) -> str:
         if ctx.reader is None:
             return head
         return head + "\n\nNo valid `dlm_id`, so no adapter store."
-    return f"{head}\n\nStore: `{store.root}`\n\n" + adapters_markdown(model, ctx, store, _all_adapters(model))
+    assert ctx.reader is not None
+    digest = ctx.reader.document_sha256(model.source)
+    recent = _recent_versions(model, ctx, digest)
+    parts = []
+    for adapter in _all_adapters(model):
+        text = status_markdown(ctx.reader.status(store, adapter), digest)
+        listed = recent.get(adapter)
+        if listed is not None and (len(listed["versions"]) > 1 or listed["older"]
+                                   or any(not v["current"] for v in listed["versions"])):
+            text += "\n\n" + versions_markdown(listed)
+        parts.append(text)
+    return f"{head}\n\nStore: `{store.root}`\n\n" + "\n\n".join(parts)
+
+
+def _recent_versions(model: Model, ctx: Context, digest: str) -> dict[str | None, dict[str, Any]]:
+    """The newest `HISTORY_LIMIT` versions of each adapter with a tree in the store (`dlmls.history`'s
+    adapter entries, by name; empty when the store cannot be read)."""
+    from dlmls.history import HistoryError, history
+
+    path = (to_fs_path(ctx.uri) if ctx.uri.startswith("file:") else None) or ctx.uri
+    try:
+        found = history(model.source, path, ctx.home, model=model, digest=digest, limit=HISTORY_LIMIT)
+    except (HistoryError, OSError, ValueError):
+        return {}
+    return {a["name"]: a for a in found["adapters"]}
+
+
+def _loss(value: float | None) -> str:
+    return "–" if value is None else f"{value:.3f}"
+
+
+def versions_markdown(adapter: dict[str, Any]) -> str:
+    """An adapter's versions as `dlmls.history` lists them (newest first, with `older`), one line each."""
+    rows = []
+    for v in adapter["versions"]:
+        name = f"**`{v['version']}`** (current)" if v["current"] else f"`{v['version']}`"
+        facts = [name]
+        if v["trained_at"]:
+            facts.append(_when_short(v["trained_at"]))
+        if v["steps"] is not None:
+            facts.append(f"{v['steps']} steps")
+        if v["train_loss"] is not None:
+            facts.append(f"train loss {_loss(v['train_loss'])}")
+        before, after = v["held_out_loss_before"], v["held_out_loss_after"]
+        if v["trained_by"] == "dlm":
+            if after is not None:
+                facts.append(f"validation loss {_loss(after)}")
+            facts.append("trained by DLM")
+        elif before is not None or after is not None:
+            facts.append(f"held-out {_loss(before)} → {_loss(after)}")
+        if v["held_back"]:
+            facts.append(f"held back: {v['held_back']}")
+        if not v["complete"]:
+            facts.append("incomplete (no weights)")
+        rows.append("- " + " · ".join(facts))
+    if adapter.get("older"):
+        n = adapter["older"]
+        rows.append(f"- … {n} older version{'s' if n != 1 else ''} (the adapter history command and `dlmls show` list them all)")
+    label = f"`{adapter['name']}` versions" if adapter["name"] else "Versions"
+    return f"{label}, newest first:\n\n" + "\n".join(rows)
 
 
 # The store ------------------------------------------------------------------------
@@ -249,6 +314,12 @@ def _when(text: str) -> str:
         return text
     at = at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
     return at.strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def _when_short(text: str) -> str:
+    """`_when` to the minute."""
+    out = _when(text)
+    return out[:16] + " UTC" if out.endswith(" UTC") and len(out) == 23 else out
 
 
 def _bullets(facts: list[str]) -> str:

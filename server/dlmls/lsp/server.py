@@ -36,6 +36,8 @@ from dlmls.lsp import (
     completion,
     definition,
     diagnostics,
+    documents,
+    duplicates,
     folding,
     hover,
     selection_range,
@@ -57,9 +59,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 FEATURES = (workspace, diagnostics, symbols, folding, semantic_tokens, hover, completion, definition,
-            selection_range, code_actions, settings, training, suggestions, synthesis, code_lens, status)
+            selection_range, code_actions, settings, training, suggestions, synthesis, code_lens, status,
+            documents, duplicates)
 # code_actions first (the other features add providers to its handler); synthesis, code_lens and status
-# use suggestions, which uses training's jobs.
+# use suggestions, which uses training's jobs; duplicates adds a check to diagnostics' publisher.
 
 
 class DlmProtocol(LanguageServerProtocol):

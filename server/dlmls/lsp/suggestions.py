@@ -30,7 +30,8 @@ it later:
 - the edit undone or the block deleted (a change after which the buffer no
   longer holds the pair, once it had): `pending` again, listed and
   placeable again (and `dlmls/suggestionsChanged`);
-- saved without the pair, or the buffer closed without saving: `pending`.
+- saved without the pair, or the buffer closed without saving (or the
+  client shut down with it unsaved): `pending`.
 
 An `applied` record this server does not hold (another editor's buffer, or
 a server that ended before the save) counts as pending everywhere, and
@@ -41,6 +42,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path, PurePath
@@ -274,8 +276,6 @@ class SuggestionService:
 
     def _back_to_pending(self, items: dict[str, Applied]) -> bool:
         """Record those of `items` still `applied` as `pending` again; whether any was."""
-        from dlmls import review
-
         by_root: dict[Path, tuple[Store, list[str]]] = {}
         for ident, a in items.items():
             by_root.setdefault(a.store.root, (a.store, []))[1].append(ident)
@@ -283,16 +283,13 @@ class SuggestionService:
         for st, ids in by_root.values():
             table = self.server.store_reader.suggestions(st)
             still = [i for i in ids if (s := table.by_id.get(i)) is not None and s.state == "applied"]
-            if still:
-                review.record(st.root, still, "pending")
+            if still and _record(st.root, still, "pending"):
                 done = True
         return done
 
     def _on_save(self, uri: str, entry: Entry | None, text: str | None) -> None:
         """Save listener: the applied (and pending) pairs the saved text holds are `accepted`; the applied
         ones it lacks are `pending` again."""
-        from dlmls import review
-
         held = self._applied.pop(uri, {})
         if entry is None:
             self._back_to_pending(held)
@@ -321,12 +318,19 @@ class SuggestionService:
                 back = [s.id for s in undecided
                         if s.state == "applied" and s.id not in present and s.id not in elsewhere]
                 if accepted:
-                    review.record(store.root, accepted, "accepted")
-                if back:
-                    review.record(store.root, back, "pending")
+                    _record(store.root, accepted, "accepted")
+                if back and not _record(store.root, back, "pending"):
+                    back = []
             held = {i: a for i, a in held.items() if a.store.root != store.root}
         if self._back_to_pending(held) or back:
             self.changed(uri)
+
+    def shutdown(self) -> None:
+        """The client is going away (an editor quit without saving may not close its buffers first): what
+        it holds applied and unsaved is pending again."""
+        held = {i: a for ids in self._applied.values() for i, a in ids.items()}
+        self._applied.clear()
+        self._back_to_pending(held)
 
     def _saved_model(self, uri: str, entry: Entry, text: str | None) -> tuple[Model, bool]:
         """The model of the text saved (the client's, else the file's) and whether it is the buffer's own."""
@@ -369,13 +373,13 @@ class SuggestionService:
         model = entry.document.model
         first, last = params.range.start.line, params.range.end.line
         out: list[types.CodeAction] = []
-        for p in found.placements:
-            if not p.placeable or p.section_line is None:
-                continue
+        # Titled over all of the document's placeable ones, so a title is the same wherever the menu opens.
+        shown = [p for p in found.placements if p.placeable and p.section_line is not None]
+        titles = review_titles([(p.suggestion.question, p.suggestion.answer) for p in shown])
+        for p, question in zip(shown, titles, strict=True):
             section = model.section_at_line(p.section_line)
             if section is None or last < section.start_line or first > section.end_line:
                 continue
-            question = _short(p.suggestion.question)
             edits = accept.insertions(model, [p])
             out.append(types.CodeAction(
                 title=f"Accept: {question}", kind=REVIEW_KIND,
@@ -445,6 +449,19 @@ def _parse_spec(spec: Any) -> tuple[list[str] | None, str | None] | str:
     return 'expected {"ids": [...]} (a non-empty list of suggestion ids) or {"all": true}'
 
 
+def _record(root: Path, ids: list[str], state: str) -> bool:
+    """`review.record` from a notification handler: a store that cannot be written is logged, not raised
+    (the other listeners of the change or save still run); whether it was written."""
+    from dlmls import review
+
+    try:
+        review.record(root, ids, state)
+    except OSError as exc:
+        log.warning("cannot record suggestions %s as %s in %s: %s", ", ".join(ids), state, root, exc)
+        return False
+    return True
+
+
 def _root(store: Store | None) -> Path | None:
     return store.root if store is not None else None
 
@@ -454,9 +471,64 @@ def _name(uri: str) -> str:
     return PurePath(path).name if path else uri
 
 
-def _short(text: str, limit: int = 80) -> str:
-    one = " ".join(text.split())
-    return one if len(one) <= limit else one[:limit - 1] + "…"
+TITLE_CHARS = 80  # a longer question is cut at a word boundary in the review code actions' titles
+HEAD_CHARS = 40  # how much of the shared start a title keeps when the part that tells questions apart follows
+ANSWER_CHARS = 40  # how much of the answer tells apart two suggestions with the same question
+
+
+def _cut(text: str, limit: int) -> str:
+    """`text` (on one line) in at most `limit` characters: whole, or cut at a word boundary and ended with "…"
+    (inside a word only when the text's first `limit` characters hold no space past their middle)."""
+    if len(text) <= limit:
+        return text
+    room = text[:limit - 1]
+    if text[limit - 1] != " ":
+        space = room.rfind(" ")
+        if space > limit // 2:
+            room = room[:space]
+    return room.rstrip() + "…"
+
+
+def review_titles(pairs: list[tuple[str, str]], limit: int = TITLE_CHARS) -> list[str]:
+    """The question part of the "Accept: …" / "Reject: …" titles of (question, answer) suggestions: never two alike.
+
+    A question is shown on one line, whole up to `limit` characters, else cut at a word boundary. Different
+    questions that would be cut alike (a long shared start) show their start up to `HEAD_CHARS`, "…", and
+    the words from the one where each differs from the others; the same question twice shows the answer too
+    ("→ …"); whatever is still alike after that gets " (2)", " (3)" … in order."""
+    flat = [" ".join(question.split()) for question, _ in pairs]
+    titles = [_cut(question, limit) for question in flat]
+    for group in _alike(titles):
+        for i in group:
+            others = [flat[j] for j in group if flat[j] != flat[i]]
+            if not others:
+                continue
+            shared = max(len(os.path.commonprefix([flat[i], other])) for other in others)
+            start = flat[i].rfind(" ", 0, shared) + 1  # the word where it parts from the closest other
+            head = flat[i][:start].rstrip()
+            head = head if len(head) <= HEAD_CHARS else _cut(head, HEAD_CHARS)
+            head = head + " " if head else ""
+            titles[i] = head + _cut(flat[i][start:], max(limit - len(head), HEAD_CHARS))
+    for group in _alike(titles):
+        for i in group:
+            titles[i] += " → " + _cut(" ".join(pairs[i][1].split()), ANSWER_CHARS)
+    seen: set[str] = set()
+    for i, title in enumerate(titles):
+        n, distinct = 1, title
+        while distinct in seen:
+            n += 1
+            distinct = f"{title} ({n})"
+        seen.add(distinct)
+        titles[i] = distinct
+    return titles
+
+
+def _alike(titles: list[str]) -> list[list[int]]:
+    """The indices of titles shown more than once, grouped by title."""
+    groups: dict[str, list[int]] = {}
+    for i, title in enumerate(titles):
+        groups.setdefault(title, []).append(i)
+    return [group for group in groups.values() if len(group) > 1]
 
 
 def register(server: ServerContext) -> None:

@@ -377,6 +377,21 @@ local function preview_lines(s)
   return lines
 end
 
+--- Where suggestion `s` is drawn in `bufnr`: the 0-based line of its virtual lines' extmark and
+--- whether they are above it (nil for a suggestion without a position). Inserted at the start of the
+--- next section's fence line: above that line; at the end of the file: below the last line.
+local function drawn_at(bufnr, s)
+  if type(s.position) ~= 'table' then
+    return nil
+  end
+  local line, above = s.position.line, s.position.character == 0
+  local count = vim.api.nvim_buf_line_count(bufnr)
+  if line >= count then
+    line, above = count - 1, false
+  end
+  return line, above
+end
+
 --- Draw the listing's pending suggestions as virtual lines at their insertion positions.
 local function draw(bufnr, listing)
   if not vim.api.nvim_buf_is_valid(bufnr) then
@@ -392,15 +407,9 @@ local function draw(bufnr, listing)
   if listing.version ~= nil and lsp_version ~= nil and listing.version ~= lsp_version then
     return
   end
-  local count = vim.api.nvim_buf_line_count(bufnr)
   for _, s in ipairs(listing.suggestions) do
     if type(s.position) == 'table' and type(s.preview) == 'string' then
-      -- Inserted at the start of the next section's fence line: shown above that line; at the end
-      -- of the file: below the last line.
-      local line, above = s.position.line, s.position.character == 0
-      if line >= count then
-        line, above = count - 1, false
-      end
+      local line, above = drawn_at(bufnr, s)
       pcall(vim.api.nvim_buf_set_extmark, bufnr, ns, line, 0,
         { virt_lines = preview_lines(s), virt_lines_above = above })
     end
@@ -524,10 +533,46 @@ function M.synthesize(bufnr, opts)
   return true
 end
 
---- Accept (`action` 'accept') or reject ('reject') suggestions of `bufnr` (default: current): the
---- first pending one whose source section is under the cursor (or whose virtual lines are shown
---- above the cursor line), or with `opts.all` every pending one of the document. Accepting inserts
---- through the server's `workspace/applyEdit`. Fires `User DlmReviewDone` {bufnr, action, result}.
+--- A suggestion on one line, as the picker lists it: its whole question, then the start of its answer.
+local PICK_ANSWER_CHARS = 60
+local function one_line(text)
+  return vim.trim((tostring(text or ''):gsub('%s+', ' ')))
+end
+local function pick_item(s)
+  local answer = one_line(s.answer)
+  if vim.fn.strchars(answer) > PICK_ANSWER_CHARS then
+    answer = vim.fn.strcharpart(answer, 0, PICK_ANSWER_CHARS - 1) .. '…'
+  end
+  return one_line(s.question) .. '  → ' .. answer
+end
+
+--- Completion for :DlmAccept / :DlmReject: the ids of the current buffer's pending suggestions
+--- starting with `arglead` (a short synchronous `dlmls/suggestions` request).
+function M.complete_ids(arglead)
+  local bufnr = vim.api.nvim_get_current_buf()
+  local client = compat.get_clients(bufnr, NAME)[1]
+  if client == nil then
+    return {}
+  end
+  local response = call(client, 'request_sync', 'dlmls/suggestions',
+    { textDocument = { uri = vim.uri_from_bufnr(bufnr) } }, 1000, bufnr)
+  local listing = type(response) == 'table' and response.result or nil
+  local ids = {}
+  for _, s in ipairs(type(listing) == 'table' and listing.suggestions or {}) do
+    if type(s.id) == 'string' and vim.startswith(s.id, arglead or '') then
+      ids[#ids + 1] = s.id
+    end
+  end
+  return ids
+end
+
+--- Accept (`action` 'accept') or reject ('reject') suggestions of `bufnr` (default: current): with
+--- `opts.all` every pending one of the document; with `opts.ids` those; else the pending ones of the
+--- prose section under the cursor and those whose virtual lines are drawn at the cursor line (all
+--- of a section's share one insertion point): one is taken at once, several are offered with
+--- `vim.ui.select` (the whole question and the start of the answer of each) and the chosen one is
+--- taken. Accepting inserts through the server's `workspace/applyEdit`. Fires
+--- `User DlmReviewDone` {bufnr, action, result} (a dismissed picker: {ok = false, kind = 'cancelled'}).
 function M.review(action, bufnr, opts)
   assert(action == 'accept' or action == 'reject', 'action must be accept or reject')
   opts = opts or {}
@@ -549,35 +594,70 @@ function M.review(action, bufnr, opts)
       end
     end, done)
   end
+  local function refuse(message, kind)
+    notify(message, kind == 'cancelled' and vim.log.levels.INFO or vim.log.levels.WARN)
+    done({ ok = false, kind = kind or 'invalid_arguments', message = message })
+  end
+  local function run_one(s)
+    run({ ids = { s.id } }, ': ' .. one_line(s.question))
+  end
+  -- (0.7's `fargs` of a command with nargs = '?' run without one is { '' }.)
+  local ids = vim.tbl_filter(function(id) return id ~= '' end, opts.ids or {})
+  ids = #ids > 0 and ids or nil
+  local Name = action == 'accept' and 'Accept' or 'Reject'
+  if opts.all and ids then
+    refuse(string.format(':Dlm%s! takes all of the document\'s suggestions: give it no id', Name))
+    return true
+  end
   if opts.all then
     run({ all = true })
+    return true
+  end
+  if ids then
+    M.list(bufnr, function(listing)
+      local by_id = {}
+      for _, s in ipairs(listing and listing.suggestions or {}) do
+        by_id[s.id] = s
+      end
+      for _, id in ipairs(ids) do
+        if by_id[id] == nil then
+          return refuse(string.format('no pending suggestion %s (:DlmSuggestions lists them)', id))
+        end
+      end
+      if #ids == 1 then
+        return run_one(by_id[ids[1]])
+      end
+      run({ ids = ids })
+    end)
     return true
   end
   local line = cursor_line(bufnr)
   section_at(client, bufnr, line, function(section_id)
     M.list(bufnr, function(listing)
-      local pick
+      -- The section's own (shown where they would be inserted) and those shown at the cursor line.
+      local candidates = {}
       for _, s in ipairs(listing and listing.suggestions or {}) do
-        if s.status ~= 'stale' and s.sectionId == section_id and section_id ~= nil then
-          pick = pick or s
+        local mine = section_id ~= nil and s.sectionId == section_id
+        if s.status ~= 'stale' and (mine or drawn_at(bufnr, s) == line) then
+          candidates[#candidates + 1] = s
         end
       end
-      if pick == nil then
-        for _, s in ipairs(listing and listing.suggestions or {}) do
-          if pick == nil and type(s.position) == 'table' and s.position.line == line then
-            pick = s
-          end
-        end
-      end
-      if pick == nil then
+      if #candidates == 0 then
         local n = listing and #listing.suggestions or 0
-        local message = 'no pending suggestion for the section under the cursor'
-          .. (n > 0 and string.format(' (the document has %d: :Dlm%s! takes them all)', n,
-            action == 'accept' and 'Accept' or 'Reject') or '')
-        notify(message, vim.log.levels.WARN)
-        return done({ ok = false, kind = 'invalid_arguments', message = message })
+        return refuse('no pending suggestion for the section under the cursor'
+          .. (n > 0 and string.format(' (the document has %d: :Dlm%s! takes them all, :Dlm%s ID one)', n,
+            Name, Name) or ''))
       end
-      run({ ids = { pick.id } }, ': ' .. pick.question)
+      if #candidates == 1 then
+        return run_one(candidates[1])
+      end
+      vim.ui.select(candidates, { prompt = string.format('%s which suggestion?', Name),
+        format_item = pick_item, kind = 'dlmls.suggestion' }, function(choice)
+        if choice == nil then
+          return refuse(string.format('nothing to %s: no suggestion chosen', action), 'cancelled')
+        end
+        run_one(choice)
+      end)
     end)
   end)
   return true
