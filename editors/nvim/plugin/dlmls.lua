@@ -23,6 +23,15 @@ vim.api.nvim_create_user_command('DlmCancel', function() dlmls().cancel() end,
   { desc = "dlmls: cancel this document's retrain or synthesis" })
 vim.api.nvim_create_user_command('DlmAsk', function(opts) dlmls().ask(opts.args) end,
   { nargs = '+', desc = "dlmls: ask this document's adapter a question" })
+vim.api.nvim_create_user_command('DlmHistory', function() dlmls().history() end,
+  { desc = "dlmls: show this document's adapter history (every version, which is current)" })
+vim.api.nvim_create_user_command('DlmNew', function(opts)
+  if #opts.fargs > 2 then
+    return vim.notify('dlmls: :DlmNew {file} [template]', vim.log.levels.ERROR)
+  end
+  dlmls().new_document(opts.fargs[1], opts.fargs[2], { overwrite = opts.bang })
+end, { bang = true, nargs = '+', complete = 'file',
+  desc = 'dlmls: write a new .dlm document (fresh dlm_id) from a template, then edit it (!: replace a file)' })
 vim.api.nvim_create_user_command('DlmBuildParser', function(opts)
   dlmls().build_parser({ dir = opts.args ~= '' and opts.args or nil })
 end, { nargs = '?', complete = 'dir', desc = 'dlmls: compile the tree-sitter parser for .dlm' })

@@ -3,7 +3,9 @@
 // initializationOptions and on every change), shows the server's work-done
 // progress as cancellable notifications, and adds palette commands that run the
 // server's `dlmls.retrain` / `dlmls.ask` / `dlmls.cancel` on the active document,
-// and the synthesis loop's `dlmls.synthesize` / `dlmls.accept` / `dlmls.reject`.
+// the synthesis loop's `dlmls.synthesize` / `dlmls.accept` / `dlmls.reject`, the
+// document's adapter history (`dlmls.history`) and a new document from a
+// template (`dlmls.templates`, `dlmls.newDocument`).
 // Staged suggestions (`dlmls/suggestions`, re-read on `dlmls/suggestionsChanged`
 // and after edits) are drawn as faded previews right above where accepting
 // inserts them, next to the server's Accept / Reject code lenses; status bar
@@ -39,6 +41,7 @@ let client: LanguageClient | undefined;
 let starting: Promise<LanguageClient | undefined> | undefined;
 let serverSettingNames: string[] = [];
 let answers: vscode.OutputChannel | undefined;
+let histories: vscode.OutputChannel | undefined;
 let suggestionsItem: vscode.StatusBarItem | undefined;
 let adapterItem: vscode.StatusBarItem | undefined;
 let jobItem: vscode.StatusBarItem | undefined;
@@ -64,6 +67,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       (uri?: vscode.Uri, ids?: string[]) => review('reject', uri, ids)),
     vscode.commands.registerCommand('dlmls.client.acceptAll', (uri?: vscode.Uri) => reviewAll('accept', uri)),
     vscode.commands.registerCommand('dlmls.client.rejectAll', (uri?: vscode.Uri) => reviewAll('reject', uri)),
+    vscode.commands.registerCommand('dlmls.client.showHistory', (uri?: vscode.Uri) => showHistory(uri)),
+    vscode.commands.registerCommand('dlmls.client.newDocument',
+      (target?: vscode.Uri, template?: string) => newDocument(target, template)),
     suggestionsItem = vscode.window.createStatusBarItem('dlmls.suggestions', vscode.StatusBarAlignment.Left, 50),
     adapterItem = vscode.window.createStatusBarItem('dlmls.adapter', vscode.StatusBarAlignment.Left, 52),
     jobItem = vscode.window.createStatusBarItem('dlmls.job', vscode.StatusBarAlignment.Left, 51),
@@ -409,6 +415,111 @@ async function cancel(uri: vscode.Uri | undefined): Promise<boolean | undefined>
       `dlmls: no retrain or synthesis of ${path.basename(target.fsPath)} is running`);
   }
   return cancelled;
+}
+
+// ---------------------------------------------------------------------------- history and new documents
+
+/** A refusal of a server command (`{ok: false, kind, message}`). */
+interface Refusal {
+  ok: false;
+  kind: string;
+  message: string;
+}
+
+function isRefusal(result: unknown): result is Refusal {
+  return typeof result === 'object' && result !== null && (result as { ok?: unknown }).ok === false;
+}
+
+/**
+ * `dlmls.history(uri, {lines: true})`: the document's adapter history (every version of every adapter,
+ * what `dlmls show` prints) in the "DLM Adapter History" output channel.
+ */
+async function showHistory(uri?: vscode.Uri): Promise<unknown> {
+  const target = targetDocument(uri);
+  if (!target) {
+    return undefined;
+  }
+  await start();
+  const result = await runServerCommand('dlmls.history', [protocolUri(target), { lines: true }]);
+  if (isRefusal(result)) {
+    void vscode.window.showErrorMessage(`dlmls: ${result.message}`);
+    return result;
+  }
+  const lines = (result as { lines?: unknown } | undefined)?.lines;
+  if (Array.isArray(lines)) {
+    histories ??= vscode.window.createOutputChannel('DLM Adapter History');
+    histories.clear();
+    histories.appendLine(lines.join('\n'));
+    histories.show(true);
+  }
+  return result;
+}
+
+/** One entry of the `dlmls.templates` result (what `dlmls templates --json` lists). */
+interface Template {
+  name: string;
+  title: string;
+  summary?: string;
+  recommended_base?: string;
+}
+
+/**
+ * A new `.dlm` document with a fresh `dlm_id` (`dlmls.newDocument`, what `dlmls init` writes): a template
+ * picked from `dlmls.templates`, a file picked in a save dialog (an existing one is replaced only after
+ * asking), then opened.
+ */
+async function newDocument(target?: vscode.Uri, template?: string): Promise<unknown> {
+  if (!await start()) {
+    return undefined;
+  }
+  let name = template;
+  if (!name) {
+    const templates = await runServerCommand('dlmls.templates', []) as Template[] | undefined;
+    const picked = await vscode.window.showQuickPick((templates ?? []).map((t) => ({
+      label: t.name, description: t.title, detail: t.summary, name: t.name,
+    })), { title: 'New .dlm document: start from a template', matchOnDescription: true, matchOnDetail: true });
+    if (!picked) {
+      return undefined;
+    }
+    name = picked.name;
+  }
+  let file = target instanceof vscode.Uri ? target : undefined;
+  if (!file) {
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    file = await vscode.window.showSaveDialog({
+      title: 'New .dlm document', saveLabel: 'Create',
+      defaultUri: folder ? vscode.Uri.joinPath(folder, `${name === 'default' ? 'notes' : name}.dlm`) : undefined,
+      filters: { 'DLM documents': ['dlm'] },
+    });
+    if (!file) {
+      return undefined;
+    }
+  }
+  let result = await runServerCommand('dlmls.newDocument', [protocolUri(file), { template: name }]);
+  if (isRefusal(result) && result.kind === 'exists') {
+    const replace = 'Replace';
+    const answer = await vscode.window.showWarningMessage(
+      `${path.basename(file.fsPath)} already exists. Replace it with a new document?`,
+      { modal: true, detail: 'The new document gets a new dlm_id; the old one\'s adapter store is left as it is.' },
+      replace);
+    if (answer !== replace) {
+      return result;
+    }
+    result = await runServerCommand('dlmls.newDocument', [protocolUri(file), { template: name, overwrite: true }]);
+  }
+  if (isRefusal(result)) {
+    void vscode.window.showErrorMessage(`dlmls: ${result.message}`);
+    return result;
+  }
+  const written = result as { message?: string; notes?: string[] } | undefined;
+  await vscode.window.showTextDocument(file);
+  for (const note of written?.notes ?? []) {
+    void vscode.window.showWarningMessage(`dlmls: ${note}`);
+  }
+  if (written?.message) {
+    void vscode.window.showInformationMessage(`dlmls: ${written.message}`);
+  }
+  return result;
 }
 
 // ---------------------------------------------------------------------------- synthesis and review

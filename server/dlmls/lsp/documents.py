@@ -47,7 +47,7 @@ def _refuse(kind: str, message: str) -> dict[str, Any]:
 
 def _options(args: tuple[Any, ...]) -> dict[str, Any] | None:
     """The optional options object after the URI (None: something else was given)."""
-    if not args or args[0] is None:
+    if not args or args[0] is None or args[0] == []:  # [] : an empty Lua table
         return {}
     return args[0] if isinstance(args[0], dict) else None
 
@@ -100,10 +100,10 @@ def new_document(server: ServerContext, uri: Any, *args: Any) -> dict[str, Any]:
         return _refuse("invalid_arguments", usage)
     path = to_fs_path(uri) if uri.startswith("file:") else None
     if not path:
-        return _refuse("invalid_arguments", f"{uri} is not a file: URI; give the path of the .dlm file to create")
+        return _refuse("invalid_arguments", f"{uri} is not a file: URI; give the .dlm file to create")
     if (os.path.exists(path) or os.path.islink(path)) and not os.path.isdir(path) and not overwrite:
-        return _refuse("exists", f"{_name(uri)} already exists; overwrite replaces it (with a new dlm_id, so it no "
-                                 "longer shares the old document's adapter store)")
+        return _refuse("exists", f"{_name(uri)} already exists; overwrite replaces it (with a new dlm_id, so "
+                                 "it no longer shares the old document's adapter store)")
     try:
         written = init_cli.write_document(path, template, base_model, force=overwrite)
     except init_cli.InitError as exc:

@@ -13,13 +13,13 @@ hidden directories, `node_modules`, `__pycache__` and `site-packages`
 skipped; symbolic links to directories not followed) and runs on a
 thread, never on a keystroke: when a document opens or is saved, when
 asked for code actions on the `dlm_id` line (if the last scan is
-`ACTION_RESCAN_S` old), and when the folders change. A scan asked for while
-one runs follows it (once).
+`ACTION_RESCAN_S` old, or of other folders). A scan asked for while one
+runs follows it (once).
 
-An open document's own text is what counts for it (not its file), and a
-document counts as another's copy only when its file exists: two unsaved
-buffers with one id are not yet two documents. While typing, the check is
-a dictionary lookup in the last scan: a warning DLM501 on the `dlm_id` value
+An open document's own text is what counts for it (not its file), and
+only documents whose files exist (the last scan saw them) are compared: two
+unsaved buffers with one id are not yet two documents. While typing, the
+check is a dictionary lookup in the last scan: a warning DLM501 on the `dlm_id` value
 names the other file(s), and a quick fix, "Give this document a new
 dlm_id", replaces the value with a fresh ULID (`dlmls.templates.new_dlm_id`,
 what `dlmls init` writes) in a versioned edit. A code action request waits
@@ -57,7 +57,6 @@ TITLE = "Give this document a new dlm_id"
 MAX_FILES = 2000  # `.dlm` files indexed per scan
 MAX_DIRS = 5000  # directories looked into per scan
 HEAD_BYTES = 4096  # of each file: the frontmatter's first lines
-RESCAN_S = 30.0  # a scan older than this is redone (in the background) at the next occasion
 WAIT_S = 2.0  # how long a code action request waits for a scan in progress
 ACTION_RESCAN_S = 5.0  # a code action on the dlm_id line rescans when the last scan is older than this
 SKIP_DIRS = frozenset(("node_modules", "__pycache__", "site-packages"))
@@ -145,7 +144,10 @@ class WorkspaceIds:
 
     def roots(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """(workspace folders, the other folders of open documents), as real paths."""
-        ws = getattr(self.server, "workspace", None)
+        try:
+            ws = self.server.workspace
+        except (AttributeError, RuntimeError):  # pygls: none before `initialize`
+            ws = None
         uris = [f.uri for f in getattr(ws, "folders", {}).values()] if ws is not None else []
         root = getattr(ws, "root_uri", None)
         if isinstance(root, str) and root not in uris:
@@ -157,7 +159,7 @@ class WorkspaceIds:
                 deep.append(os.path.realpath(path))
         shallow = set()
         for path in self._paths.values():
-            if path is None:
+            if path is None or not os.path.isfile(path):
                 continue
             folder = os.path.dirname(path)
             if not any(folder == d or folder.startswith(d.rstrip(os.sep) + os.sep) for d in deep):
@@ -173,12 +175,12 @@ class WorkspaceIds:
 
     # ---------------------------------------------------------------- scanning
 
-    def stale(self, age: float = RESCAN_S) -> bool:
-        """Whether the last scan is missing, older than `age` seconds, or of other folders than there are now."""
+    def stale(self, age: float) -> bool:
+        """Whether the last scan is missing, older than `age` seconds, or of other folders than now."""
         return self.scanned_at is None or time.monotonic() - self.scanned_at > age \
             or self._roots != self.roots()
 
-    def refresh(self, force: bool = False, age: float = RESCAN_S) -> asyncio.Future[Any] | None:
+    def refresh(self, force: bool = False, age: float = ACTION_RESCAN_S) -> asyncio.Future[Any] | None:
         """Start a scan in the background unless one runs or the last is fresher than `age` seconds
         (`force`: rescan anyway); the scan in progress (None: none). Asked for while one runs, with
         `force` or for other folders, one more follows it."""
@@ -210,15 +212,22 @@ class WorkspaceIds:
             if dlm_id is not None:
                 by_id.setdefault(dlm_id, set()).add(path)
         changed = {i for i in set(by_id) | set(self.by_id) if by_id.get(i) != self.by_id.get(i)}
+        # Open documents whose file the scan sees now, or no longer, are compared (or not) from now on.
+        appeared = {uri for uri, path in self._paths.items() if (path in files) != (path in self.files)}
         self.files, self.by_id, self.scanned_at = files, by_id, time.monotonic()
         if changed:
             self._republish(changed)
+        publisher = self.server.diagnostics
+        for uri in appeared:
+            if publisher is not None and self._ids.get(uri) not in changed:
+                publisher.refresh(uri)
         if self._again:
             self._again = False
             self.refresh(force=True)
 
     async def fresh(self, timeout: float = WAIT_S) -> None:
-        """Wait (up to `timeout`) for a scan in progress, starting one if the last is `ACTION_RESCAN_S` old."""
+        """Wait (up to `timeout`) for a scan in progress, starting one if the last is `ACTION_RESCAN_S`
+        old."""
         pending = self.refresh(age=ACTION_RESCAN_S)
         if pending is None:
             return
@@ -230,10 +239,11 @@ class WorkspaceIds:
     # ---------------------------------------------------------------- answers
 
     def others(self, uri: str, dlm_id: str | None) -> list[str]:
-        """The files other than `uri`'s that use `dlm_id` (their open text, for open ones), sorted."""
-        if not dlm_id:
-            return []
+        """The files other than `uri`'s that use `dlm_id` (their open text, for open ones), sorted; none when
+        `uri` is not a file the last scan saw."""
         own = self.path_of(uri)
+        if not dlm_id or own is None or own not in self.files:
+            return []
         open_paths = {}
         for other, path in self._paths.items():
             if path is not None and other != uri:
@@ -258,9 +268,9 @@ class WorkspaceIds:
         here = os.path.dirname(self.path_of(uri) or "") or None
         names = [_shown(p, here) for p in others]
         listed = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
-        message = (f"{listed} {'uses' if len(names) == 1 else 'use'} the same dlm_id: copies of a document share "
-                   "one adapter store, so training one replaces the other's adapter; give this document a new "
-                   "dlm_id")
+        verb = "uses" if len(names) == 1 else "use"
+        message = (f"{listed} {verb} the same dlm_id: copies of a document share one adapter store, so "
+                   "training one replaces the other's adapter; give this document a new dlm_id")
         return [Problem(CODE, Severity.WARNING, rng, message, Stage.LINT, {"others": others[:20]})]
 
     # ---------------------------------------------------------------- keeping up
@@ -297,7 +307,7 @@ class WorkspaceIds:
                 publisher.refresh(other)
 
     async def code_actions(self, params: types.CodeActionParams) -> list[types.CodeAction]:
-        """"Give this document a new dlm_id" on the `dlm_id` line of a document another file shares it with."""
+        """"Give this document a new dlm_id" on the `dlm_id` line, when another file shares the id."""
         uri = params.text_document.uri
         entry = self.server.documents.get(uri)
         if entry is None:
@@ -321,10 +331,10 @@ class WorkspaceIds:
         convert = RangeConverter(model, self.server.position_encoding)
         ident = types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=entry.version)
         edit = types.TextEdit(range=convert.range(rng), new_text=new_dlm_id())
-        return [types.CodeAction(
-            title=TITLE, kind=code_actions.KIND, is_preferred=True,
-            diagnostics=[d for d in params.context.diagnostics if d.code == CODE and d.source == SOURCE] or None,
-            edit=types.WorkspaceEdit(document_changes=[types.TextDocumentEdit(text_document=ident, edits=[edit])]))]
+        fixed = [d for d in params.context.diagnostics if d.code == CODE and d.source == SOURCE]
+        change = types.TextDocumentEdit(text_document=ident, edits=[edit])
+        return [types.CodeAction(title=TITLE, kind=code_actions.KIND, is_preferred=True,
+                                 diagnostics=fixed or None, edit=types.WorkspaceEdit(document_changes=[change]))]
 
 
 def _dlm_id(model: Model) -> str | None:

@@ -244,12 +244,13 @@ def _recent_versions(model: Model, ctx: Context, digest: str) -> dict[str | None
     """The newest `HISTORY_LIMIT` versions of each adapter with a tree in the store (`dlmls.history`'s
     adapter entries, by name; empty when the store cannot be read)."""
     from dlmls.history import HistoryError, history
+    from dlmls.store import StoreError
 
     path = (to_fs_path(ctx.uri) if ctx.uri.startswith("file:") else None) or ctx.uri
     try:
         found = history(model.source, path, ctx.home, model=model, digest=digest, limit=HISTORY_LIMIT)
-    except (HistoryError, OSError, ValueError):
-        return {}
+    except (HistoryError, OSError, ValueError, StoreError):
+        return {}  # the current versions above say what can be said
     return {a["name"]: a for a in found["adapters"]}
 
 

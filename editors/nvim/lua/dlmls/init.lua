@@ -1,6 +1,7 @@
 -- dlmls for Neovim (>= 0.7; what differs between versions is in dlmls.compat): starts the
 -- dlmls language server for `dlm` buffers, shows the server's work-done progress, and offers the training
--- commands (:DlmRetrain, :DlmCancel, :DlmAsk) and the synthesis loop's
+-- commands (:DlmRetrain, :DlmCancel, :DlmAsk), the adapter history (:DlmHistory), a new
+-- document from a template (:DlmNew) and the synthesis loop's
 -- (:DlmSynth, :DlmSuggestions, :DlmAccept, :DlmReject, with pending
 -- suggestions shown as virtual lines). Diagnostics, hover, outline,
 -- folding ranges, semantic tokens, completion and code actions are plain LSP
@@ -689,6 +690,114 @@ function M.show_suggestions(bufnr)
     end
     show_scratch('dlmls://suggestions', lines)
   end)
+end
+
+-- ---------------------------------------------------------------------------- history and new documents
+
+--- Show the adapter history of `bufnr` (default: current) in the scratch split dlmls://history: every
+--- version of every adapter, when trained, steps, losses, which is current (`dlmls.history`, the text
+--- `dlmls show` prints). Fires `User DlmHistoryDone` {bufnr, result}.
+function M.history(bufnr)
+  return execute(bufnr, 'dlmls.history', { { lines = true } }, function(result, buf)
+    if type(result) == 'table' and result.ok == false then
+      notify(string.format('history %s: %s', result.kind or 'failed', result.message or ''),
+        vim.log.levels.WARN)
+    elseif type(result) == 'table' and type(result.lines) == 'table' then
+      show_scratch('dlmls://history', result.lines)
+    end
+    fire('DlmHistoryDone', { bufnr = buf, result = result })
+  end)
+end
+
+--- A running dlmls client, attached to any buffer (nil: none).
+local function any_client()
+  if vim.lsp.get_clients then
+    return vim.lsp.get_clients({ name = NAME })[1]
+  end
+  for _, client in ipairs(vim.lsp.get_active_clients()) do
+    if client.name == NAME then
+      return client
+    end
+  end
+end
+
+--- Write a new .dlm document at `file` from the starter template `template` (nil: the plain one) with a
+--- freshly minted dlm_id, then edit it: `dlmls.newDocument` through a running dlmls server, else
+--- `dlmls init` run with the `cmd` option's program (what comes before its 'serve'). An existing file
+--- is replaced only with `opts.overwrite` (:DlmNew!). Fires `User DlmNewDone` {path, result}.
+function M.new_document(file, template, opts)
+  opts = opts or {}
+  if type(file) ~= 'string' or file == '' then
+    notify('give the file to create: :DlmNew {file} [template]', vim.log.levels.ERROR)
+    return false
+  end
+  local path = compat.absolute(file)
+  local function finish(result)
+    if result.ok then
+      for _, note in ipairs(result.notes or {}) do
+        notify(note, vim.log.levels.WARN)
+      end
+      local edited, err = pcall(vim.cmd, 'edit ' .. vim.fn.fnameescape(path))
+      local failed = edited and '' or (' (cannot edit it here: ' .. tostring(err) .. ')')
+      notify((result.message or ('wrote ' .. path)) .. failed, not edited and vim.log.levels.WARN or nil)
+    elseif result.kind == 'exists' then
+      notify(path .. ' already exists; :DlmNew! replaces it (with a new dlm_id, so it no longer shares '
+        .. "the old document's adapter store)", vim.log.levels.WARN)
+    else
+      notify('new document: ' .. (result.message or 'failed'), vim.log.levels.ERROR)
+    end
+    fire('DlmNewDone', { path = path, result = result })
+  end
+  local client = any_client()
+  if client ~= nil then
+    local options = vim.empty_dict()
+    options.template = template
+    options.overwrite = opts.overwrite or nil
+    call(client, 'request', 'workspace/executeCommand',
+      { command = 'dlmls.newDocument', arguments = { vim.uri_from_fname(path), options } },
+      function(err, result)
+        if err then
+          return finish({ ok = false, kind = 'error', message = err.message or vim.inspect(err) })
+        end
+        finish(type(result) == 'table' and result or { ok = false, kind = 'error', message = vim.inspect(result) })
+      end)
+    return true
+  end
+  -- No server running yet (no .dlm buffer open): `dlmls init`, the same function on the command line.
+  local args = {}
+  for _, part in ipairs(M.config.cmd or {}) do
+    if part == 'serve' then
+      break
+    end
+    args[#args + 1] = part
+  end
+  if #args == #(M.config.cmd or {}) then
+    notify("cannot tell how to run `dlmls init` from the cmd option (it has no 'serve')",
+      vim.log.levels.ERROR)
+    return false
+  end
+  vim.list_extend(args, { 'init', path })
+  if template then
+    vim.list_extend(args, { '--template', template })
+  end
+  if opts.overwrite then
+    args[#args + 1] = '--force'
+  end
+  local ok, done = pcall(compat.system, args)
+  local output = ok and (done.stderr or '') or tostring(done)
+  local first = output:match('dlmls init: ([^\n]*)') or vim.trim(output)
+  if ok and done.code == 0 then
+    local notes = {}
+    for line in output:gmatch('[^\n]+') do
+      if line:match('^note: ') then
+        notes[#notes + 1] = line
+      end
+    end
+    finish({ ok = true, message = first, notes = notes })
+  else
+    finish({ ok = false, kind = output:match('already exists') and 'exists' or 'failed', message = first })
+  end
+  return ok and done.code == 0
 end
 
 --- The plugin's directory (editors/nvim), from this file's path.
