@@ -194,6 +194,44 @@ def _adapter(store: Store, name: str | None, declared: bool, digest: str,
     return out
 
 
+def trained_when(text: str | None) -> str | None:
+    """An ISO time as "YYYY-MM-DD HH:MM UTC" (a text that is not ISO as it is; None stays None)."""
+    from datetime import UTC, datetime
+
+    if not text:
+        return None
+    try:
+        at = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return text
+    at = at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+    return at.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def loss_text(value: float | None) -> str:
+    return "–" if value is None else f"{value:.3f}"
+
+
+def version_facts(v: dict[str, Any]) -> list[str]:
+    """A listed version's training facts, in the words both `dlmls show` and the hover on `---` use: when,
+    steps, final train loss, and the held-out loss before → after (DLM's validation loss for its versions)."""
+    facts = []
+    when = trained_when(v["trained_at"])
+    if when:
+        facts.append(when)
+    if v["steps"] is not None:
+        facts.append(f"{v['steps']} steps")
+    if v["train_loss"] is not None:
+        facts.append(f"train loss {loss_text(v['train_loss'])}")
+    before, after = v["held_out_loss_before"], v["held_out_loss_after"]
+    if v["trained_by"] == "dlm":
+        if after is not None:
+            facts.append(f"validation loss {loss_text(after)}")
+    elif before is not None or after is not None:
+        facts.append(f"held-out loss {loss_text(before)} → {loss_text(after)}")
+    return facts
+
+
 def history(source: bytes, path: str, home: str | None = None, *, model: Any = None,
             digest: str | None = None, limit: int | None = None) -> dict[str, Any]:
     """The adapter history of the document `source` (read from `path`) in the store under `home`

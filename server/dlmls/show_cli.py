@@ -21,26 +21,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from dlmls.history import version_facts
+
 EXIT_OK = 0
 EXIT_DOCUMENT = 1
 EXIT_USAGE = 2
-
-
-def _when(text: str | None) -> str | None:
-    from datetime import UTC, datetime
-
-    if not text:
-        return None
-    try:
-        at = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return text
-    at = at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
-    return at.strftime("%Y-%m-%d %H:%M UTC")
-
-
-def _loss(value: float | None) -> str:
-    return "–" if value is None else f"{value:.3f}"
 
 
 def _data_line(data: dict[str, Any] | None, tokens: int | None) -> str | None:
@@ -63,20 +48,7 @@ def _data_line(data: dict[str, Any] | None, tokens: int | None) -> str | None:
 def _version_lines(v: dict[str, Any]) -> list[str]:
     mark = "*" if v["current"] else " "
     head = f"  {mark} {v['version']}"
-    facts = []
-    when = _when(v["trained_at"])
-    if when:
-        facts.append(when)
-    if v["steps"] is not None:
-        facts.append(f"{v['steps']} steps")
-    if v["train_loss"] is not None:
-        facts.append(f"train loss {_loss(v['train_loss'])}")
-    before, after = v["held_out_loss_before"], v["held_out_loss_after"]
-    if v["trained_by"] == "dlm":
-        if after is not None:
-            facts.append(f"validation loss {_loss(after)}")
-    elif before is not None or after is not None:
-        facts.append(f"held-out loss {_loss(before)} → {_loss(after)}")
+    facts = version_facts(v)
     lines = [f"{head}  " + "  ".join(facts) if facts else head]
     pad = " " * (len(head) + 2)
     if v["trained_by"] == "dlm":

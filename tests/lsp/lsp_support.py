@@ -110,3 +110,15 @@ def spans(diagnostics: list[types.Diagnostic]) -> list[tuple[str, str]]:
         start, end = d.range.start, d.range.end
         out.append((str(d.code), f"{start.line}:{start.character}-{end.line}:{end.character}"))
     return out
+
+
+def plain(value: Any) -> Any:
+    """A custom request's or command's result as plain JSON values (pygls hands results of unknown types
+    over as named tuples)."""
+    if hasattr(value, "_asdict"):
+        return {k: plain(v) for k, v in value._asdict().items()}
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    return value

@@ -27,7 +27,7 @@ import pytest_lsp
 from dlmls import history as dlmls_history
 from dlmls.show_cli import render
 from dlmls.store import RUN_FILE, Store, document_sha256
-from lsp_support import SERVER_COMMAND, make_client, open_document, wait_for
+from lsp_support import SERVER_COMMAND, make_client, open_document, plain, wait_for
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
@@ -68,16 +68,6 @@ def train(dlm_id: str, text: str, current: bool = True, **meta: Any) -> str:
             store.set_current(version)
     return version.name
 
-
-def plain(value: Any) -> Any:
-    """A command's result as plain JSON values (pygls may hand unknown results over as named tuples)."""
-    if hasattr(value, "_asdict"):
-        return {k: plain(v) for k, v in value._asdict().items()}
-    if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
-    return value
 
 
 @pytest_lsp.fixture(scope="module", loop_scope="module", config=CONFIG)
@@ -153,13 +143,13 @@ async def test_opener_hover_lists_the_versions_newest_first(client: LanguageClie
     listing = opener[opener.index("Versions, newest first:"):]
     rows = [line for line in listing.splitlines() if line.startswith("- ")]
     assert rows == [
-        "- `v0007` · 2026-04-07 10:18 UTC · 70 steps · train loss 1.070 · held-out 2.500 → 1.930 · "
+        "- `v0007` · 2026-04-07 10:18 UTC · 70 steps · train loss 1.070 · held-out loss 2.500 → 1.930 · "
         "held back: held-out loss got worse",
         "- **`v0006`** (current) · 2026-04-06 10:18 UTC · 60 steps · train loss 1.060 · "
-        "held-out 2.500 → 1.940",
-        "- `v0005` · 2026-04-05 10:18 UTC · 50 steps · train loss 1.050 · held-out 2.500 → 1.950",
-        "- `v0004` · 2026-04-04 10:18 UTC · 40 steps · train loss 1.040 · held-out 2.500 → 1.960",
-        "- `v0003` · 2026-04-03 10:18 UTC · 30 steps · train loss 1.030 · held-out 2.500 → 1.970",
+        "held-out loss 2.500 → 1.940",
+        "- `v0005` · 2026-04-05 10:18 UTC · 50 steps · train loss 1.050 · held-out loss 2.500 → 1.950",
+        "- `v0004` · 2026-04-04 10:18 UTC · 40 steps · train loss 1.040 · held-out loss 2.500 → 1.960",
+        "- `v0003` · 2026-04-03 10:18 UTC · 30 steps · train loss 1.030 · held-out loss 2.500 → 1.970",
         "- … 2 older versions (the adapter history command and `dlmls show` list them all)",
     ]
     # The current version is listed even when older than the five newest.

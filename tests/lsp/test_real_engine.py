@@ -29,7 +29,7 @@ from typing import Any
 import pytest
 import pytest_lsp
 from dlmls.worker import synth_plan as plan
-from lsp_support import SERVER_COMMAND, make_client, wait_for, wait_published
+from lsp_support import SERVER_COMMAND, make_client, plain, wait_for, wait_published
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
@@ -100,16 +100,6 @@ async def client(lsp_client: LanguageClient):
 
 # helpers ------------------------------------------------------------------------------------
 
-
-def plain(value: Any) -> Any:
-    """A custom request's result as plain JSON values (pygls hands unknown results over as named tuples)."""
-    if hasattr(value, "_asdict"):
-        return {k: plain(v) for k, v in value._asdict().items()}
-    if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
-    return value
 
 
 async def execute(client: LanguageClient, command: str, *arguments: Any, timeout: float = REQUEST) -> Any:

@@ -26,7 +26,7 @@ from dlmls import suggestions as sugmod
 from dlmls.core.document import Document
 from dlmls.store import Store
 from fake_engine import worker_env
-from lsp_support import SERVER_COMMAND, make_client, read_code_actions_as_editors_do, wait_for
+from lsp_support import SERVER_COMMAND, make_client, plain, read_code_actions_as_editors_do, wait_for
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
@@ -153,16 +153,6 @@ async def suggestions(client: LanguageClient, doc_uri: str) -> dict[str, Any]:
         "dlmls/suggestions", {"textDocument": {"uri": doc_uri}}), TIMEOUT)
     return plain(result)
 
-
-def plain(value: Any) -> Any:
-    """A custom request's result as plain JSON values (pygls hands unknown results over as named tuples)."""
-    if hasattr(value, "_asdict"):
-        return {k: plain(v) for k, v in value._asdict().items()}
-    if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
-    return value
 
 
 async def code_actions(client: LanguageClient, doc_uri: str, line: int) -> list:

@@ -254,29 +254,16 @@ def _recent_versions(model: Model, ctx: Context, digest: str) -> dict[str | None
     return {a["name"]: a for a in found["adapters"]}
 
 
-def _loss(value: float | None) -> str:
-    return "–" if value is None else f"{value:.3f}"
-
-
 def versions_markdown(adapter: dict[str, Any]) -> str:
     """An adapter's versions as `dlmls.history` lists them (newest first, with `older`), one line each."""
+    from dlmls.history import version_facts
+
     rows = []
     for v in adapter["versions"]:
         name = f"**`{v['version']}`** (current)" if v["current"] else f"`{v['version']}`"
-        facts = [name]
-        if v["trained_at"]:
-            facts.append(_when_short(v["trained_at"]))
-        if v["steps"] is not None:
-            facts.append(f"{v['steps']} steps")
-        if v["train_loss"] is not None:
-            facts.append(f"train loss {_loss(v['train_loss'])}")
-        before, after = v["held_out_loss_before"], v["held_out_loss_after"]
+        facts = [name, *version_facts(v)]
         if v["trained_by"] == "dlm":
-            if after is not None:
-                facts.append(f"validation loss {_loss(after)}")
             facts.append("trained by DLM")
-        elif before is not None or after is not None:
-            facts.append(f"held-out {_loss(before)} → {_loss(after)}")
         if v["held_back"]:
             facts.append(f"held back: {v['held_back']}")
         if not v["complete"]:
@@ -284,7 +271,8 @@ def versions_markdown(adapter: dict[str, Any]) -> str:
         rows.append("- " + " · ".join(facts))
     if adapter.get("older"):
         n = adapter["older"]
-        rows.append(f"- … {n} older version{'s' if n != 1 else ''} (the adapter history command and `dlmls show` list them all)")
+        rows.append(f"- … {n} older version{'s' if n != 1 else ''} "
+                    "(the adapter history command and `dlmls show` list them all)")
     label = f"`{adapter['name']}` versions" if adapter["name"] else "Versions"
     return f"{label}, newest first:\n\n" + "\n".join(rows)
 
@@ -315,12 +303,6 @@ def _when(text: str) -> str:
         return text
     at = at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
     return at.strftime("%Y-%m-%d %H:%M:%S UTC")
-
-
-def _when_short(text: str) -> str:
-    """`_when` to the minute."""
-    out = _when(text)
-    return out[:16] + " UTC" if out.endswith(" UTC") and len(out) == 23 else out
 
 
 def _bullets(facts: list[str]) -> str:
