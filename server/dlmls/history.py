@@ -194,18 +194,21 @@ def _adapter(store: Store, name: str | None, declared: bool, digest: str,
     return out
 
 
-def trained_when(text: str | None) -> str | None:
-    """An ISO time as "YYYY-MM-DD HH:MM UTC" (a text that is not ISO as it is; None stays None)."""
+def utc_text(text: str, fmt: str) -> str:
+    """An ISO time (naive ones read as UTC) formatted in UTC with `fmt`; a text that is not ISO as it is."""
     from datetime import UTC, datetime
 
-    if not text:
-        return None
     try:
         at = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         return text
     at = at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
-    return at.strftime("%Y-%m-%d %H:%M UTC")
+    return at.strftime(fmt)
+
+
+def trained_when(text: str | None) -> str | None:
+    """An ISO time as "YYYY-MM-DD HH:MM UTC" (a text that is not ISO as it is; None stays None)."""
+    return utc_text(text, "%Y-%m-%d %H:%M UTC") if text else None
 
 
 def loss_text(value: float | None) -> str:

@@ -36,7 +36,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
@@ -297,12 +296,9 @@ def _routed_adapters(model: Model, section: Section) -> list[str | None]:
 
 
 def _when(text: str) -> str:
-    try:
-        at = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return text
-    at = at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
-    return at.strftime("%Y-%m-%d %H:%M:%S UTC")
+    from dlmls.history import utc_text
+
+    return utc_text(text, "%Y-%m-%d %H:%M:%S UTC")
 
 
 def _bullets(facts: list[str]) -> str:
